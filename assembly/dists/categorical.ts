@@ -1,0 +1,88 @@
+// Categorical distribution from a fixed integer frequency table summing to 2^precision.
+// Pop uses a direct cf -> symbol lookup when the table is small enough to stay in cache,
+// otherwise a binary search over the cumulative table.
+
+const LOOKUP_MAX_PRECISION: u32 = 16;
+
+@unmanaged
+export class CategoricalTable {
+  symbolCount: u32;
+  precision: u32;
+  cdf: usize; // u32[symbolCount + 1]
+  lookup: usize; // u16[2^precision] or 0
+}
+
+/** Builds the table; the caller has checked every freq >= 1 and the sum is exactly 2^precision. */
+export function categorical_table_create(freqs: usize, symbolCount: u32, precision: u32): CategoricalTable {
+  const t = changetype<CategoricalTable>(heap.alloc(offsetof<CategoricalTable>()));
+  t.symbolCount = symbolCount;
+  t.precision = precision;
+  t.cdf = heap.alloc((<usize>symbolCount + 1) << 2);
+  let total: u64 = 0;
+  for (let s: u32 = 0; s < symbolCount; s++) {
+    const freq = load<u32>(freqs + (<usize>s << 2));
+    assert(freq >= 1, 'categorical frequency below 1');
+    store<u32>(t.cdf + (<usize>s << 2), <u32>total);
+    total += freq;
+  }
+  assert(total == <u64>1 << precision, 'categorical frequencies do not sum to 2^precision');
+  store<u32>(t.cdf + (<usize>symbolCount << 2), <u32>total);
+  t.lookup = 0;
+  if (precision <= LOOKUP_MAX_PRECISION && symbolCount <= 0x10000) {
+    t.lookup = heap.alloc(<usize>total << 1);
+    for (let s: u32 = 0; s < symbolCount; s++) {
+      const end = load<u32>(t.cdf + (<usize>(s + 1) << 2));
+      for (let cf = load<u32>(t.cdf + (<usize>s << 2)); cf < end; cf++) store<u16>(t.lookup + (<usize>cf << 1), <u16>s);
+    }
+  }
+  return t;
+}
+
+export function categorical_table_free(t: CategoricalTable): void {
+  heap.free(t.cdf);
+  if (t.lookup) heap.free(t.lookup);
+  heap.free(changetype<usize>(t));
+}
+
+@final
+export class Categorical {
+  precision: u32 = 0;
+  found: u32 = 0;
+  symbolCount: u32 = 0;
+  cdf: usize = 0;
+  lookup: usize = 0;
+
+  use(t: CategoricalTable): void {
+    this.precision = t.precision;
+    this.symbolCount = t.symbolCount;
+    this.cdf = t.cdf;
+    this.lookup = t.lookup;
+  }
+
+  @inline paramsValid(i: u32): bool { return true; }
+  @inline symbolValid(i: u32, symbol: u32): bool { return symbol < this.symbolCount; }
+
+  @inline interval(i: u32, symbol: u32): u64 {
+    const at = this.cdf + (<usize>symbol << 2);
+    const start = load<u32>(at);
+    return (<u64>start << 32) | (load<u32>(at, 4) - start);
+  }
+
+  @inline locate(i: u32, cf: u32): u64 {
+    let symbol: u32;
+    if (this.lookup) {
+      symbol = load<u16>(this.lookup + (<usize>cf << 1));
+    } else {
+      let lo: u32 = 0;
+      let hi = this.symbolCount;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (load<u32>(this.cdf + (<usize>mid << 2)) <= cf) lo = mid;
+        else hi = mid;
+      }
+      symbol = lo;
+    }
+    this.found = symbol;
+    return this.interval(i, symbol);
+  }
+}

@@ -1,0 +1,24 @@
+// One error class for everything bbans refuses, with a stable code a program can switch on.
+
+export type BbansErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_SYMBOL'
+  | 'INVALID_PARAMETER'
+  | 'CORRUPT_MESSAGE';
+
+export class BbansError extends Error {
+  constructor(readonly code: BbansErrorCode, message: string) {
+    super(message);
+    this.name = 'BbansError';
+  }
+}
+
+export function invalidArgument(message: string): never {
+  throw new BbansError('INVALID_ARGUMENT', message);
+}
+
+export function requireInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    invalidArgument(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+  }
+}

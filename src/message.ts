@@ -1,0 +1,139 @@
+// The rANS message as JavaScript sees it: a handle to lanes of 64-bit heads and a shared tail of
+// 32-bit words that live in WASM memory, plus its byte serialisation.
+//
+// Bytes (little-endian): u32 lanes, u32 borrowed (implicit words taken from below the tail),
+// lanes x u64 heads, then the tail words from the bottom up. Nothing else is needed: a new message
+// always starts from the same fixed state.
+
+import { core } from './wasm.js';
+import { BbansError, requireInteger } from './errors.js';
+import { viewOf } from './memory.js';
+
+interface MessageKernels {
+  message_create(lanes: number): number;
+  message_allocate(lanes: number, tailLength: number, borrowed: number): number;
+  message_free(ptr: number): void;
+  message_lanes(ptr: number): number;
+  message_tail_length(ptr: number): number;
+  message_borrowed(ptr: number): number;
+  message_heads(ptr: number): number;
+  message_tail(ptr: number): number;
+  message_first_invalid_head(ptr: number): number;
+  message_is_initial(ptr: number): number;
+}
+const kernels = core as unknown as MessageKernels;
+
+export const MAX_LANES = 1 << 20;
+const HEADER_BYTES = 8;
+
+const releaseOnCollect = new FinalizationRegistry<number>((ptr) => kernels.message_free(ptr));
+
+/** A contiguous range of a message's lanes, the unit every codec pushes to and pops from. */
+export interface LaneView {
+  readonly message: Message;
+  readonly offset: number;
+  readonly count: number;
+}
+
+export type CodingTarget = Message | LaneView;
+
+export class Message {
+  #ptr: number;
+
+  private constructor(ptr: number) {
+    this.#ptr = ptr;
+    releaseOnCollect.register(this, ptr, this);
+  }
+
+  /** A message in the fixed start state: ready to push to, and to pop from (bits-back). */
+  static create(lanes: number): Message {
+    requireInteger('lanes', lanes, 1, MAX_LANES);
+    return new Message(kernels.message_create(lanes));
+  }
+
+  static fromBytes(bytes: Uint8Array): Message {
+    if (bytes.byteLength < HEADER_BYTES) throw corrupt(`${bytes.byteLength} bytes is shorter than a message header`);
+    const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+    const lanes = header.getUint32(0, true);
+    const borrowed = header.getUint32(4, true);
+    if (lanes < 1 || lanes > MAX_LANES) throw corrupt(`lane count ${lanes} is outside [1, ${MAX_LANES}]`);
+    const tailBytes = bytes.byteLength - HEADER_BYTES - lanes * 8;
+    if (tailBytes < 0 || tailBytes % 4 !== 0) {
+      throw corrupt(`${bytes.byteLength} bytes cannot hold ${lanes} heads and whole tail words`);
+    }
+    const message = new Message(kernels.message_allocate(lanes, tailBytes / 4, borrowed));
+    const ptr = message.pointer;
+    viewOf(Uint8Array, kernels.message_heads(ptr), lanes * 8).set(bytes.subarray(HEADER_BYTES, HEADER_BYTES + lanes * 8));
+    viewOf(Uint8Array, kernels.message_tail(ptr), tailBytes).set(bytes.subarray(HEADER_BYTES + lanes * 8));
+    const badLane = kernels.message_first_invalid_head(ptr);
+    if (badLane !== -1) {
+      message.free();
+      throw corrupt(`head of lane ${badLane} is outside the valid range`);
+    }
+    return message;
+  }
+
+  get pointer(): number {
+    if (this.#ptr === 0) throw new BbansError('INVALID_ARGUMENT', 'message used after free()');
+    return this.#ptr;
+  }
+
+  get lanes(): number {
+    return kernels.message_lanes(this.pointer);
+  }
+
+  get tailWords(): number {
+    return kernels.message_tail_length(this.pointer);
+  }
+
+  get borrowedWords(): number {
+    return kernels.message_borrowed(this.pointer);
+  }
+
+  /** Size of `toBytes()`: everything a decoder needs, so this is what a rate must count. */
+  get byteLength(): number {
+    return HEADER_BYTES + this.lanes * 8 + this.tailWords * 4;
+  }
+
+  /** True when the message is back at the fixed start state (a decode that used up every bit). */
+  isInitial(): boolean {
+    return kernels.message_is_initial(this.pointer) === 1;
+  }
+
+  view(offset: number, count: number): LaneView {
+    const lanes = this.lanes;
+    requireInteger('lane view offset', offset, 0, lanes - 1);
+    requireInteger('lane view count', count, 1, lanes - offset);
+    return { message: this, offset, count };
+  }
+
+  toBytes(): Uint8Array {
+    const ptr = this.pointer;
+    const lanes = this.lanes;
+    const tailBytes = this.tailWords * 4;
+    const out = new Uint8Array(HEADER_BYTES + lanes * 8 + tailBytes);
+    const header = new DataView(out.buffer);
+    header.setUint32(0, lanes, true);
+    header.setUint32(4, this.borrowedWords, true);
+    out.set(viewOf(Uint8Array, kernels.message_heads(ptr), lanes * 8), HEADER_BYTES);
+    out.set(viewOf(Uint8Array, kernels.message_tail(ptr), tailBytes), HEADER_BYTES + lanes * 8);
+    return out;
+  }
+
+  /** Frees the WASM memory now rather than when the garbage collector gets to it. */
+  free(): void {
+    if (this.#ptr === 0) return;
+    releaseOnCollect.unregister(this);
+    kernels.message_free(this.#ptr);
+    this.#ptr = 0;
+  }
+}
+
+function corrupt(detail: string): BbansError {
+  return new BbansError('CORRUPT_MESSAGE', `not a valid bbans message: ${detail}`);
+}
+
+/** Resolves a message or lane view to the (message, offset, count) the kernels take. */
+export function resolveTarget(target: CodingTarget): LaneView {
+  return target instanceof Message ? { message: target, offset: 0, count: target.lanes } : target;
+}

@@ -1,0 +1,43 @@
+// Loads the AssemblyScript core (build/bbans.wasm) once, at import time.
+// The path is resolved against this module so it works from src/ (tests), dist/ (the package)
+// and a browser that serves the package as plain ESM.
+
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  [name: string]: unknown;
+}
+
+const wasmUrl = new URL('../build/bbans.wasm', import.meta.url);
+
+async function readWasmBytes(): Promise<BufferSource> {
+  if (wasmUrl.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(wasmUrl);
+  }
+  const response = await fetch(wasmUrl);
+  if (!response.ok) throw new Error(`bbans: cannot load ${wasmUrl.href}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+let memoryForAbort: WebAssembly.Memory | undefined;
+
+/** AssemblyScript strings are UTF-16 with their byte length stored just before the pointer. */
+function readAsString(ptr: number): string {
+  if (!ptr || !memoryForAbort) return '';
+  const bytes = new Uint32Array(memoryForAbort.buffer, ptr - 4, 1)[0];
+  return String.fromCharCode(...new Uint16Array(memoryForAbort.buffer, ptr, bytes >>> 1));
+}
+
+const imports = {
+  env: {
+    abort(message: number, file: number, line: number, column: number): never {
+      throw new Error(`bbans wasm: ${readAsString(message)} (${readAsString(file)}:${line}:${column})`);
+    },
+  },
+};
+
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readWasmBytes()), imports);
+export const core = instance.exports as unknown as CoreExports;
+memoryForAbort = core.memory;
