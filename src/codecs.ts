@@ -23,7 +23,7 @@ export interface DistributionCodec extends Codec<Uint32Array> {
 
 export const MAX_PRECISION = 31;
 export const MAX_BINS_LOG2 = 16;
-export const MAX_TRIALS = 65535;
+export const MAX_TRIALS = 1000;
 
 type Kernel = (message: number, laneOffset: number, laneCount: number, symbols: number, n: number, ...params: number[]) => number;
 const kernel = (name: string): Kernel => core[name] as Kernel;

@@ -1,16 +1,19 @@
 // Beta-binomial(trials, alpha, beta) per symbol over 0..trials, alpha and beta from f32 arrays.
 //
-// The pmf is tabulated by the ratio recurrence w(k+1) = w(k) (n-k)(k+a) / ((k+1)(n-k-1+b)) from
-// w(0) = 1, so no lgamma is needed and the table is exact up to normalisation. Weights can span far
-// more than a double's range (for a = 1e4, b = 1e-3 the ratio of the extremes is ~1e1000), so when a
-// weight passes 2^600 the running sums are scaled by 2^-600 (an exact power of two) and each
-// cumulative entry remembers how many such scalings came after it. Cumulative sums of
-// non-negative terms, exact power-of-two scalings and one final division are all monotone, so the
-// quantised table floor(F(k) (2^p - (n+1))) + k is non-decreasing with every freq >= 1, and both
-// sides of the codec compute it with the same IEEE operations in the same order.
+// The cumulative table is walked from the end nearer the mean, so a symbol costs steps in
+// proportion to its distance from that end (a handful for typical image pixels), never a full
+// table. Walking up from 0 (alpha <= beta): P(0) = exp(logRising(b, n) - logRising(a + b, n)),
+// which is >= 2^-n because alpha <= beta, and P(k+1) = P(k) (n-k)(k+a) / ((k+1)(n-k-1+b)).
+// Quantised: C(k) = floor(min(S(k), 1) R) + k for k <= n, C(n + 1) = 2^precision, where S(k) is
+// the running sum of P below k and R = 2^precision - (n + 1). The running sum only grows, so C is
+// monotone and every freq >= 1; the last symbol of the walk absorbs the rounding. alpha > beta is
+// the mirror image: symbol k is coded as n - k of beta-binomial(n, beta, alpha), intervals flipped.
+// Both sides of the codec run the same IEEE operations in the same order, so the bits agree.
 
-const RESCALE_ABOVE: f64 = reinterpret<f64>(<u64>(1023 + 600) << 52); // 2^600
-const RESCALE_BY: f64 = reinterpret<f64>(<u64>(1023 - 600) << 52); // 2^-600
+import { logRising } from '../lgamma';
+
+/** n <= 1000 keeps P at the walk's start >= 2^-1000, above the subnormal range. */
+export const MAX_TRIALS: u32 = 1000;
 
 @final
 export class BetaBinomial {
@@ -19,64 +22,67 @@ export class BetaBinomial {
   trials: u32 = 0;
   alphas: usize = 0;
   betas: usize = 0;
-  // Scratch for one symbol's table, grown on demand and kept for the module's life.
-  cumulative: usize = 0; // f64[trials + 2]: sum of weights below k, at the scale of its epoch
-  epochs: usize = 0; // u32[trials + 2]: how many rescalings had happened when entry k was written
-  capacity: u32 = 0;
-  finalEpoch: u32 = 0;
-  total: f64 = 0;
+  // The walk in progress: parameters in walking orientation, the mass at `position` and the sum below it.
+  a: f64 = 0;
+  b: f64 = 0;
+  mirrored: bool = false;
+  position: u32 = 0;
+  mass: f64 = 0;
+  below: f64 = 0;
 
   use(trials: u32, alphas: usize, betas: usize, precision: u32): void {
     this.trials = trials;
     this.alphas = alphas;
     this.betas = betas;
     this.precision = precision;
-    if (this.capacity < trials + 2) {
-      if (this.capacity) {
-        heap.free(this.cumulative);
-        heap.free(this.epochs);
-      }
-      this.capacity = trials + 2;
-      this.cumulative = heap.alloc(<usize>this.capacity << 3);
-      this.epochs = heap.alloc(<usize>this.capacity << 2);
-    }
   }
 
-  tabulate(i: u32): void {
-    const a = <f64>load<f32>(this.alphas + (<usize>i << 2));
-    const b = <f64>load<f32>(this.betas + (<usize>i << 2));
-    const n = this.trials;
-    const cumulative = this.cumulative;
-    const epochs = this.epochs;
-    let weight: f64 = 1;
-    let sum: f64 = 0;
-    let epoch: u32 = 0;
-    for (let k: u32 = 0; k <= n; k++) {
-      store<f64>(cumulative + (<usize>k << 3), sum);
-      store<u32>(epochs + (<usize>k << 2), epoch);
-      sum += weight;
-      if (k == n) break;
-      const fk = <f64>k;
-      const left = <f64>(n - k);
-      weight *= (left * (fk + a)) / ((fk + 1) * (left - 1 + b));
-      if (weight > RESCALE_ABOVE) {
-        weight *= RESCALE_BY;
-        sum *= RESCALE_BY;
-        epoch++;
-      }
-    }
-    store<f64>(cumulative + (<usize>(n + 1) << 3), sum);
-    store<u32>(epochs + (<usize>(n + 1) << 2), epoch);
-    this.finalEpoch = epoch;
-    this.total = sum;
+  @inline spare(): f64 {
+    return <f64>((<u64>1 << this.precision) - this.trials - 1);
   }
 
-  /** Quantised cumulative mass below symbol k; 0 at k = 0 and exactly 2^precision at k = n + 1. */
-  @inline cdfAt(k: u32): u32 {
-    let c = load<f64>(this.cumulative + (<usize>k << 3));
-    for (let e = load<u32>(this.epochs + (<usize>k << 2)); e < this.finalEpoch; e++) c *= RESCALE_BY;
-    const spare = <f64>((<u64>1 << this.precision) - this.trials - 1);
-    return <u32>Math.floor((c / this.total) * spare) + k;
+  /** Starts the walk at symbol 0 of element i's distribution, in walking orientation. */
+  @inline begin(i: u32): void {
+    const alpha = <f64>load<f32>(this.alphas + (<usize>i << 2));
+    const beta = <f64>load<f32>(this.betas + (<usize>i << 2));
+    this.mirrored = alpha > beta;
+    this.a = this.mirrored ? beta : alpha;
+    this.b = this.mirrored ? alpha : beta;
+    const n = <f64>this.trials;
+    this.mass = Math.exp(logRising(this.b, n) - logRising(this.a + this.b, n));
+    this.position = 0;
+    this.below = 0;
+  }
+
+  @inline step(): void {
+    const k = <f64>this.position;
+    const left = <f64>this.trials - k;
+    this.below += this.mass;
+    this.mass *= (left * (k + this.a)) / ((k + 1) * (left - 1 + this.b));
+    this.position++;
+  }
+
+  /** C(position) of the walk. */
+  @inline cumulative(): u32 {
+    if (this.position > this.trials) return <u32>(<u64>1 << this.precision);
+    const s = this.below < 1 ? this.below : 1; // also maps a NaN from absurd parameters to 1
+    return <u32>Math.floor(s * this.spare()) + this.position;
+  }
+
+  /** Interval of walking-orientation symbol k: walks to k, reads C(k) and C(k + 1). */
+  @inline walkedInterval(k: u32): u64 {
+    while (this.position < k) this.step();
+    const start = this.cumulative();
+    this.step();
+    return (<u64>start << 32) | (this.cumulative() - start);
+  }
+
+  /** Maps a walking-orientation interval back to the caller's orientation. */
+  @inline orient(interval: u64): u64 {
+    if (!this.mirrored) return interval;
+    const freq = interval & 0xffffffff;
+    const end = (interval >> 32) + freq;
+    return (((<u64>1 << this.precision) - end) << 32) | freq;
   }
 
   @inline paramsValid(i: u32): bool {
@@ -87,29 +93,24 @@ export class BetaBinomial {
   @inline symbolValid(i: u32, symbol: u32): bool { return symbol <= this.trials; }
 
   @inline interval(i: u32, symbol: u32): u64 {
-    this.tabulate(i);
-    const start = this.cdfAt(symbol);
-    return (<u64>start << 32) | (this.cdfAt(symbol + 1) - start);
+    this.begin(i);
+    return this.orient(this.walkedInterval(this.mirrored ? this.trials - symbol : symbol));
   }
 
   @inline locate(i: u32, cf: u32): u64 {
-    this.tabulate(i);
-    let lo: u32 = 0;
-    let hi = this.trials + 1;
+    this.begin(i);
+    // In walking orientation the target is cf, or its mirror image when the walk runs downwards.
+    const target = this.mirrored ? (<u32>(<u64>1 << this.precision) - 1 - cf) : cf;
     let start: u32 = 0;
-    let end = <u32>(<u64>1 << this.precision);
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      const c = this.cdfAt(mid);
-      if (c <= cf) {
-        lo = mid;
-        start = c;
-      } else {
-        hi = mid;
-        end = c;
-      }
+    let end: u32 = 0;
+    for (;;) {
+      this.step();
+      end = this.cumulative();
+      if (end > target) break;
+      start = end;
     }
-    this.found = lo;
-    return (<u64>start << 32) | (end - start);
+    const k = this.position - 1;
+    this.found = this.mirrored ? this.trials - k : k;
+    return this.orient((<u64>start << 32) | (end - start));
   }
 }
