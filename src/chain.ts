@@ -1,0 +1,111 @@
+// The bits-back chain across data points. N points are coded by B independent chains: point i goes
+// to lane i mod B, so points t*B .. t*B + B - 1 form batch t and every network call sees a whole
+// batch. Per batch: pop latents from the posterior, push the data under the likelihood, push the
+// latents under the uniform prior over equal-mass bins. Decompression runs the batches backwards,
+// and the batch layout is the same on both sides, so the networks see exactly the same inputs.
+
+import { BbansError, invalidArgument, requireInteger } from './errors.js';
+import { MAX_LANES, Message } from './message.js';
+import { type Codec, type DistributionCodec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
+
+/** What the chain needs of a latent-variable model. Arrays are row-major, one row per data point. */
+export interface LatentVariableModel {
+  readonly dataSize: number;
+  readonly latentSize: number;
+  /** Posterior q(z | x) for `batch` points: mean and standard deviation of each latent. */
+  encode(data: Float32Array, batch: number): { means: Float32Array; scales: Float32Array };
+  /** Likelihood parameters for `batch` latent vectors, each array batch x dataSize. */
+  decode(latents: Float32Array, batch: number): Float32Array[];
+  /** The data codec for parameter arrays already laid out dataSize x batch (one lane per point). */
+  likelihood(params: Float32Array[]): DistributionCodec;
+}
+
+export interface ChainSettings {
+  /** Independent chains (lanes); each costs an 8-byte head and an un-refunded first point. */
+  chains: number;
+  /** Latent bins per dimension: 2^binsLog2 equal-mass bins of N(0, 1). */
+  binsLog2: number;
+  /** Precision of the discretised posterior, in bits (> binsLog2). */
+  posteriorPrecision: number;
+}
+
+/** row-major rows x cols -> cols x rows, so element (r, c) lands on lane r. */
+export function toLaneMajor<T extends Float32Array | Uint32Array>(rowMajor: T, rows: number, cols: number): T {
+  const out = new (rowMajor.constructor as new (n: number) => T)(rowMajor.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = rowMajor[r * cols + c];
+  return out;
+}
+
+/** cols x rows (lane-major) -> row-major rows x cols. */
+export function fromLaneMajor<T extends Float32Array | Uint32Array>(laneMajor: T, rows: number, cols: number): T {
+  return toLaneMajor(laneMajor, cols, rows);
+}
+
+/** The BB-ANS codec for one batch of `batch` points, data and latents in lane-major layout. */
+function batchCodec(model: LatentVariableModel, settings: ChainSettings, batch: number): Codec<Uint32Array> {
+  const { dataSize, latentSize } = model;
+  const { binsLog2, posteriorPrecision } = settings;
+  return bitsBack<Uint32Array, Uint32Array>({
+    prior: uniform(binsLog2, latentSize * batch),
+    likelihood(latents) {
+      const centres = binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize));
+      return model.likelihood(model.decode(centres, batch).map((p) => toLaneMajor(p, batch, dataSize)));
+    },
+    posterior(data) {
+      const { means, scales } = model.encode(Float32Array.from(fromLaneMajor(data, batch, dataSize)), batch);
+      return gaussianPosterior(binsLog2, toLaneMajor(means, batch, latentSize), toLaneMajor(scales, batch, latentSize), posteriorPrecision);
+    },
+  });
+}
+
+function checkSettings(model: LatentVariableModel, settings: ChainSettings): void {
+  requireInteger('chains', settings.chains, 1, MAX_LANES);
+  requireInteger('binsLog2', settings.binsLog2, 1, 16);
+  requireInteger('posteriorPrecision', settings.posteriorPrecision, settings.binsLog2 + 1, 31);
+  requireInteger('model dataSize', model.dataSize, 1, 2 ** 24);
+  requireInteger('model latentSize', model.latentSize, 1, 2 ** 16);
+}
+
+function batchesOf(count: number, chains: number): Array<{ first: number; size: number }> {
+  const batches = [];
+  for (let first = 0; first < count; first += chains) batches.push({ first, size: Math.min(chains, count - first) });
+  return batches;
+}
+
+/** Compresses `count` points of `model.dataSize` symbols each; returns the message bytes. */
+export function compressChain(model: LatentVariableModel, data: Uint32Array, count: number, settings: ChainSettings): Uint8Array {
+  checkSettings(model, settings);
+  if (data.length !== count * model.dataSize) invalidArgument(`expected ${count} x ${model.dataSize} symbols, got ${data.length}`);
+  const message = Message.create(settings.chains);
+  try {
+    for (const { first, size } of batchesOf(count, settings.chains)) {
+      const rows = data.subarray(first * model.dataSize, (first + size) * model.dataSize);
+      batchCodec(model, settings, size).push(message.view(0, size), toLaneMajor(rows, size, model.dataSize));
+    }
+    return message.toBytes();
+  } finally {
+    message.free();
+  }
+}
+
+/** Inverse of compressChain; fails with CORRUPT_MESSAGE unless the decode ends at the start state. */
+export function decompressChain(model: LatentVariableModel, bytes: Uint8Array, count: number, settings: ChainSettings): Uint32Array {
+  checkSettings(model, settings);
+  const message = Message.fromBytes(bytes);
+  try {
+    if (message.lanes !== settings.chains) {
+      throw new BbansError('CORRUPT_MESSAGE', `message has ${message.lanes} lanes but the settings say ${settings.chains} chains`);
+    }
+    const out = new Uint32Array(count * model.dataSize);
+    for (const { first, size } of batchesOf(count, settings.chains).reverse()) {
+      const laneMajor = batchCodec(model, settings, size).pop(message.view(0, size));
+      out.set(fromLaneMajor(laneMajor, size, model.dataSize), first * model.dataSize);
+    }
+    if (!message.isInitial()) {
+      throw new BbansError('CORRUPT_MESSAGE', 'decoding did not end at the start state: the data is corrupt or was coded with another model or settings');
+    }
+    return out;
+  } finally {
+    message.free();
+  }
+}

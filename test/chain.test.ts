@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { BbansError, bernoulli, betaBinomial } from '../src/index.js';
+import { type LatentVariableModel, compressChain, decompressChain, fromLaneMajor, toLaneMajor } from '../src/chain.js';
+import { rng } from './random.js';
+
+// A toy latent-variable model with fixed "networks" in plain arithmetic: enough to exercise the
+// chain's batching, layouts and bits-back bookkeeping without tfjs.
+function toyModel(kind: 'bernoulli' | 'beta-binomial'): LatentVariableModel {
+  const dataSize = 12;
+  const latentSize = 3;
+  return {
+    dataSize,
+    latentSize,
+    encode(data, batch) {
+      const means = new Float32Array(batch * latentSize);
+      const scales = new Float32Array(batch * latentSize);
+      for (let b = 0; b < batch; b++) {
+        for (let l = 0; l < latentSize; l++) {
+          let s = 0;
+          for (let d = l; d < dataSize; d += latentSize) s += data[b * dataSize + d];
+          means[b * latentSize + l] = (kind === 'bernoulli' ? s - 2 : s / 255 - 2) * 0.8;
+          scales[b * latentSize + l] = 0.3 + 0.1 * l;
+        }
+      }
+      return { means, scales };
+    },
+    decode(latents, batch) {
+      const first = new Float32Array(batch * dataSize);
+      const second = new Float32Array(batch * dataSize);
+      for (let b = 0; b < batch; b++) {
+        for (let d = 0; d < dataSize; d++) {
+          const z = latents[b * latentSize + (d % latentSize)];
+          first[b * dataSize + d] = kind === 'bernoulli' ? 1 / (1 + Math.exp(-2 * z)) : Math.exp(z);
+          second[b * dataSize + d] = Math.exp(-z) + 0.1;
+        }
+      }
+      return kind === 'bernoulli' ? [first] : [first, second];
+    },
+    likelihood: (params) => (kind === 'bernoulli' ? bernoulli(params[0], 14) : betaBinomial(255, params[0], params[1], 16)),
+  };
+}
+
+function toyData(kind: 'bernoulli' | 'beta-binomial', count: number, seed: number): Uint32Array {
+  const random = rng(seed);
+  return Uint32Array.from({ length: count * 12 }, () => (kind === 'bernoulli' ? (random() < 0.3 ? 1 : 0) : random() < 0.6 ? 0 : Math.floor(random() * 256)));
+}
+
+describe('lane-major layout', () => {
+  it('transposes and back', () => {
+    const rows = Float32Array.from({ length: 6 }, (_, i) => i);
+    expect(Array.from(toLaneMajor(rows, 2, 3))).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(fromLaneMajor(toLaneMajor(rows, 2, 3), 2, 3)).toEqual(rows);
+  });
+});
+
+describe('bits-back chain', () => {
+  for (const kind of ['bernoulli', 'beta-binomial'] as const) {
+    it(`${kind}: round trips for N = 0, 1, N < B, N not a multiple of B, and several B`, () => {
+      const model = toyModel(kind);
+      for (const [count, chains] of [[0, 1], [0, 4], [1, 1], [1, 8], [3, 8], [10, 4], [17, 5], [40, 1], [64, 16]]) {
+        const data = toyData(kind, count, count * 31 + chains);
+        const settings = { chains, binsLog2: 6, posteriorPrecision: 16 };
+        const bytes = compressChain(model, data, count, settings);
+        expect(decompressChain(model, bytes, count, settings)).toEqual(data);
+      }
+    });
+  }
+
+  it('refuses a message decoded with the wrong settings or corrupted bytes, never returning wrong data silently', () => {
+    const model = toyModel('beta-binomial');
+    const data = toyData('beta-binomial', 20, 7);
+    const settings = { chains: 4, binsLog2: 6, posteriorPrecision: 16 };
+    const bytes = compressChain(model, data, 20, settings);
+    expect(() => decompressChain(model, bytes, 20, { ...settings, chains: 5 })).toThrow(/4 lanes but the settings say 5/);
+    expect(() => decompressChain(model, bytes, 20, { ...settings, binsLog2: 7 })).toThrow(BbansError);
+    expect(() => decompressChain(model, bytes, 19, settings)).toThrow(/did not end at the start state/);
+    for (const at of [40, 100, bytes.length - 1]) {
+      const flipped = bytes.slice();
+      flipped[at] ^= 0x10;
+      expect(() => decompressChain(model, flipped, 20, settings)).toThrow(BbansError);
+    }
+  });
+});
