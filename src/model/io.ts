@@ -1,0 +1,77 @@
+// Saving and loading LayersModels as the standard tfjs "layers-model" pair
+// (model.json + weights.bin) in a local directory; tfjs-node's file:// handler is not
+// available here. Writes go through a temporary name + rename so a crash never leaves a
+// half-written model.json next to a stale weights file.
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelName } from './spec.js';
+import { VAE_SPECS } from './spec.js';
+import type { Vae } from './vae.js';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+
+interface ModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  modelTopology: object;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+}
+
+export async function writeFileAtomically(file: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${file}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, file);
+}
+
+function joinWeightData(data: tf.io.WeightData | undefined): Uint8Array {
+  if (!data) return new Uint8Array(0);
+  return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
+}
+
+export async function saveLayersModel(model: tf.LayersModel, directory: string): Promise<void> {
+  await mkdir(directory, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightSpecs = artifacts.weightSpecs ?? [];
+      const nonFloat = weightSpecs.find((spec) => spec.dtype !== 'float32');
+      if (nonFloat) throw new Error(`saveLayersModel: weight ${nonFloat.name} is ${nonFloat.dtype}, expected float32`);
+      const json: ModelJson = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology as object,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: weightSpecs }],
+      };
+      await writeFileAtomically(path.join(directory, WEIGHTS_BIN), joinWeightData(artifacts.weightData));
+      await writeFileAtomically(path.join(directory, MODEL_JSON), JSON.stringify(json));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+}
+
+export async function loadLayersModel(directory: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(await readFile(path.join(directory, MODEL_JSON), 'utf8')) as ModelJson;
+  const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
+  const shards = await Promise.all(
+    json.weightsManifest.flatMap((group) => group.paths).map((file) => readFile(path.join(directory, file))),
+  );
+  const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+}
+
+/** A VAE directory holds encoder/ and decoder/, each a model.json + weights.bin pair. */
+export async function saveVae(vae: Vae, directory: string): Promise<void> {
+  await saveLayersModel(vae.encoder, path.join(directory, 'encoder'));
+  await saveLayersModel(vae.decoder, path.join(directory, 'decoder'));
+}
+
+export async function loadVae(directory: string, name: ModelName): Promise<Vae> {
+  const [encoder, decoder] = await Promise.all([
+    loadLayersModel(path.join(directory, 'encoder')),
+    loadLayersModel(path.join(directory, 'decoder')),
+  ]);
+  return { spec: VAE_SPECS[name], encoder, decoder };
+}

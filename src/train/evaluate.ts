@@ -1,0 +1,21 @@
+// Test-set negative ELBO, with fixed noise so numbers from different epochs are comparable.
+import * as tf from '@tensorflow/tfjs';
+import type { MnistImages } from '../data/mnist.js';
+import { negativeElbo } from '../model/elbo.js';
+import type { Vae } from '../model/vae.js';
+import { gatherImages } from './dataset.js';
+
+/** Mean negative ELBO in nats per image over all images (one posterior sample each). */
+export function meanNegativeElbo(vae: Vae, images: MnistImages, batchSize: number, noiseSeed: (batch: number) => number): number {
+  const { pixels: pixelsPerImage, latent } = vae.spec;
+  let totalNats = 0;
+  for (let start = 0, batch = 0; start < images.count; start += batchSize, batch++) {
+    const size = Math.min(batchSize, images.count - start);
+    const batchPixels = gatherImages(images.pixels, pixelsPerImage, undefined, start, size);
+    totalNats += tf.tidy(() => {
+      const noise = tf.randomNormal([size, latent], 0, 1, 'float32', noiseSeed(batch)) as tf.Tensor2D;
+      return negativeElbo(vae, tf.tensor2d(batchPixels, [size, pixelsPerImage]), noise).sum().dataSync()[0]!;
+    });
+  }
+  return totalNats / images.count;
+}
