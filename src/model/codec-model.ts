@@ -1,0 +1,43 @@
+// Adapts a trained VAE (tfjs LayersModels) to the chain's LatentVariableModel: the networks run on
+// whole batches, and their float32 outputs become the parameters of the WASM codecs.
+
+import * as tf from '@tensorflow/tfjs';
+import { type DistributionCodec, bernoulli, betaBinomial } from '../codecs.js';
+import type { LatentVariableModel } from '../chain.js';
+import type { Vae } from './vae.js';
+
+/** Precision (bits) of the quantised pixel likelihoods. */
+export const LIKELIHOOD_PRECISION = { bernoulli: 16, 'beta-binomial': 16 } as const;
+
+/** Runs `model` on a batch and reads its outputs (tidy must not return typed arrays: it walks them). */
+function run(model: tf.LayersModel, input: Float32Array, batch: number, width: number, after?: (t: tf.Tensor) => tf.Tensor): Float32Array[] {
+  const outputs = tf.tidy(() => {
+    const raw = model.predict(tf.tensor2d(input, [batch, width]), { batchSize: batch });
+    return (Array.isArray(raw) ? raw : [raw]).map((t) => (after ? after(t) : t));
+  });
+  try {
+    return outputs.map((t) => t.dataSync() as Float32Array);
+  } finally {
+    tf.dispose(outputs);
+  }
+}
+
+export function vaeCodecModel(vae: Vae): LatentVariableModel {
+  const { pixels, latent, likelihood, maxPixelValue } = vae.spec;
+  const precision = LIKELIHOOD_PRECISION[likelihood];
+  return {
+    dataSize: pixels,
+    latentSize: latent,
+    encode(data, batch) {
+      const [means, scales] = run(vae.encoder, data, batch, pixels);
+      return { means: means!, scales: scales! };
+    },
+    decode(latents, batch) {
+      // The binary decoder gives logits; the codec takes probabilities, computed by the same wasm kernel on both sides.
+      return run(vae.decoder, latents, batch, latent, likelihood === 'bernoulli' ? tf.sigmoid : undefined);
+    },
+    likelihood(params): DistributionCodec {
+      return likelihood === 'bernoulli' ? bernoulli(params[0]!, precision) : betaBinomial(maxPixelValue, params[0]!, params[1]!, precision);
+    },
+  };
+}
