@@ -2,7 +2,7 @@
 //
 // The cumulative table is walked from the end nearer the mean, so a symbol costs steps in
 // proportion to its distance from that end (a handful for typical image pixels), never a full
-// table. Walking up from 0 (alpha <= beta): P(0) = exp(logRising(b, n) - logRising(a + b, n)),
+// table. Walking up from 0 (alpha <= beta): P(0) = B(a, b + n) / B(a, b) = Gamma(b + n) Gamma(a + b) / (Gamma(b) Gamma(a + b + n)),
 // which is >= 2^-n because alpha <= beta, and P(k+1) = P(k) (n-k)(k+a) / ((k+1)(n-k-1+b)).
 // Quantised: C(k) = floor(min(S(k), 1) R) + k for k <= n, C(n + 1) = 2^precision, where S(k) is
 // the running sum of P below k and R = 2^precision - (n + 1). The running sum only grows, so C is
@@ -10,7 +10,7 @@
 // the mirror image: symbol k is coded as n - k of beta-binomial(n, beta, alpha), intervals flipped.
 // Both sides of the codec run the same IEEE operations in the same order, so the bits agree.
 
-import { logRising } from '../lgamma';
+import { lgammaBalance } from '../lgamma';
 
 /** n <= 1000 keeps P at the walk's start >= 2^-1000, above the subnormal range. */
 export const MAX_TRIALS: u32 = 1000;
@@ -49,7 +49,7 @@ export class BetaBinomial {
     this.a = this.mirrored ? beta : alpha;
     this.b = this.mirrored ? alpha : beta;
     const n = <f64>this.trials;
-    this.mass = Math.exp(logRising(this.b, n) - logRising(this.a + this.b, n));
+    this.mass = Math.exp(lgammaBalance(this.b + n, this.a + this.b, this.b, this.a + this.b + n));
     this.position = 0;
     this.below = 0;
   }
