@@ -4,7 +4,14 @@ export type BbansErrorCode =
   | 'INVALID_ARGUMENT'
   | 'INVALID_SYMBOL'
   | 'INVALID_PARAMETER'
-  | 'CORRUPT_MESSAGE';
+  | 'INVALID_IMAGES'
+  | 'NOT_BBANS'
+  | 'UNSUPPORTED_VERSION'
+  | 'MODEL_MISMATCH'
+  | 'TRUNCATED'
+  | 'HEADER_LIMIT'
+  | 'CORRUPT_MESSAGE'
+  | 'CHECKSUM_MISMATCH';
 
 export class BbansError extends Error {
   constructor(readonly code: BbansErrorCode, message: string) {

@@ -2,6 +2,8 @@
 // The path is resolved against this module so it works from src/ (tests), dist/ (the package)
 // and a browser that serves the package as plain ESM.
 
+import { readAsset } from './assets.js';
+
 export interface CoreExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
@@ -10,16 +12,6 @@ export interface CoreExports {
 }
 
 const wasmUrl = new URL('../build/bbans.wasm', import.meta.url);
-
-async function readWasmBytes(): Promise<BufferSource> {
-  if (wasmUrl.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(wasmUrl);
-  }
-  const response = await fetch(wasmUrl);
-  if (!response.ok) throw new Error(`bbans: cannot load ${wasmUrl.href}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
 
 let memoryForAbort: WebAssembly.Memory | undefined;
 
@@ -38,6 +30,6 @@ const imports = {
   },
 };
 
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readWasmBytes()), imports);
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readAsset(wasmUrl)), imports);
 export const core = instance.exports as unknown as CoreExports;
 memoryForAbort = core.memory;

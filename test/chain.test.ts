@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BbansError, bernoulli, betaBinomial } from '../src/index.js';
+import { BbansError, bernoulli, betaBinomial } from '../src/core.js';
 import { type LatentVariableModel, compressChain, decompressChain, fromLaneMajor, toLaneMajor } from '../src/chain.js';
 import { rng } from './random.js';
 

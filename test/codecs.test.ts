@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BbansError, Message, type DistributionCodec, bernoulli, betaBinomial, bitsBack, categorical,
   gaussianPosterior, onLanes, quantizeProbabilities, serial, uniform,
-} from '../src/index.js';
+} from '../src/core.js';
 import { logUniform, randomInt, rng, sampleFrom } from './random.js';
 
 /** Every symbol of one parameter setting: intervals tile [0, 2^precision) in order, each >= 1. */

@@ -2,7 +2,7 @@
 // so any change to the quantisation, the math or the build flags (AssemblyScript swaps its exp/log
 // implementations with shrinkLevel, for one) must show up here, not in a user's failed decode.
 import { describe, expect, it } from 'vitest';
-import { Message, bernoulli, betaBinomial, categorical, gaussianPosterior, quantizeProbabilities, uniform } from '../src/index.js';
+import { Message, bernoulli, betaBinomial, categorical, gaussianPosterior, quantizeProbabilities, uniform } from '../src/core.js';
 import { sha256, toHex } from '../src/sha256.js';
 import { logUniform, randomInt, rng } from './random.js';
 

@@ -6,7 +6,7 @@ import { type DistributionCodec, bernoulli, betaBinomial } from '../codecs.js';
 import type { LatentVariableModel } from '../chain.js';
 import type { Vae } from './vae.js';
 
-/** Precision (bits) of the quantised pixel likelihoods. */
+/** Default precision (bits) of the quantised pixel likelihoods. */
 export const LIKELIHOOD_PRECISION = { bernoulli: 16, 'beta-binomial': 16 } as const;
 
 /** Runs `model` on a batch and reads its outputs (tidy must not return typed arrays: it walks them). */
@@ -22,9 +22,8 @@ function run(model: tf.LayersModel, input: Float32Array, batch: number, width: n
   }
 }
 
-export function vaeCodecModel(vae: Vae): LatentVariableModel {
+export function vaeCodecModel(vae: Vae, precision: number = LIKELIHOOD_PRECISION[vae.spec.likelihood]): LatentVariableModel {
   const { pixels, latent, likelihood, maxPixelValue } = vae.spec;
-  const precision = LIKELIHOOD_PRECISION[likelihood];
   return {
     dataSize: pixels,
     latentSize: latent,

@@ -1,0 +1,117 @@
+// The library's front door: compress a batch of images with a model into one self-describing byte
+// array, and decompress it back, refusing anything that would not reproduce the input exactly.
+
+import { BbansError } from './errors.js';
+import { type ContainerHeader, MAX_TOTAL_PIXELS, decodeContainer, encodeContainer } from './container.js';
+import { compressChain, decompressChain } from './chain.js';
+import { crc32 } from './crc32.js';
+import { type CodecModel, loadModel } from './models.js';
+import { toHex } from './sha256.js';
+
+export interface ImageBatch {
+  /** Pixels, row-major, one byte each: shape[0] images of shape[1..] pixels. */
+  data: Uint8Array;
+  shape: number[];
+}
+
+export interface CompressOptions {
+  /** A shipped model by name ('mnist-binary', 'mnist-8bit') or one loaded with loadModel. */
+  model: string | CodecModel;
+  /** Independent chains; fewer cost less (an 8-byte head and an un-refunded first image each). */
+  chains?: number;
+  /** 2^binsLog2 equal-mass latent bins per dimension. */
+  binsLog2?: number;
+  posteriorPrecision?: number;
+  likelihoodPrecision?: number;
+}
+
+export const DEFAULTS = { chains: 64, binsLog2: 12, posteriorPrecision: 20 } as const;
+
+function invalidImages(message: string): never {
+  throw new BbansError('INVALID_IMAGES', message);
+}
+
+function asBatch(images: Uint8Array | ImageBatch, itemPixels: number): ImageBatch {
+  if (images instanceof Uint8Array) {
+    if (images.length % itemPixels !== 0) invalidImages(`${images.length} bytes is not a whole number of ${itemPixels}-pixel images`);
+    return { data: images, shape: [images.length / itemPixels, itemPixels] };
+  }
+  const { data, shape } = images;
+  if (!(data instanceof Uint8Array)) invalidImages('images.data must be a Uint8Array');
+  if (!Array.isArray(shape) || shape.length < 2 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    invalidImages(`images.shape must be [count, ...dims] of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size !== data.length) invalidImages(`shape ${shape.join('x')} holds ${size} pixels but data has ${data.length}`);
+  return images;
+}
+
+async function resolveModel(model: string | CodecModel): Promise<CodecModel> {
+  return typeof model === 'string' ? loadModel(model) : model;
+}
+
+export async function compress(images: Uint8Array | ImageBatch, options: CompressOptions): Promise<Uint8Array> {
+  const model = await resolveModel(options.model);
+  const itemPixels = model.spec.pixels;
+  const { data, shape } = asBatch(images, itemPixels);
+  const count = shape[0];
+  const perItem = shape.slice(1).reduce((a, b) => a * b, 1);
+  if (perItem !== itemPixels) invalidImages(`model ${model.name} codes ${itemPixels}-pixel images, got images of ${shape.slice(1).join('x')}`);
+  if (data.length > MAX_TOTAL_PIXELS) invalidImages(`${data.length} pixels exceed the limit of ${MAX_TOTAL_PIXELS} per file`);
+  const maxPixel = model.spec.maxPixelValue;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] > maxPixel) invalidImages(`pixel ${i % itemPixels} of image ${Math.floor(i / itemPixels)} is ${data[i]}, but model ${model.name} takes values 0..${maxPixel}`);
+  }
+  const header: ContainerHeader = {
+    modelName: model.name,
+    fingerprint: model.fingerprint,
+    binsLog2: options.binsLog2 ?? DEFAULTS.binsLog2,
+    posteriorPrecision: options.posteriorPrecision ?? DEFAULTS.posteriorPrecision,
+    likelihoodPrecision: options.likelihoodPrecision ?? model.defaultLikelihoodPrecision,
+    chains: Math.max(1, Math.min(options.chains ?? DEFAULTS.chains, count)),
+    count,
+    itemShape: shape.slice(1),
+    crc32: crc32(data),
+  };
+  const message = compressChain(model.latent(header.likelihoodPrecision), Uint32Array.from(data), count, header);
+  return encodeContainer(header, message);
+}
+
+export interface DecompressOptions {
+  /** The model to decode with; by default the shipped model named in the file. */
+  model?: CodecModel;
+}
+
+export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<ImageBatch & { modelName: string }> {
+  const { header, message } = decodeContainer(bytes);
+  const model = options.model ?? (await loadModel(header.modelName).catch(() => {
+    throw new BbansError('MODEL_MISMATCH', `the file was made with model "${header.modelName}", which this build does not ship`);
+  }));
+  if (model.name !== header.modelName || toHex(model.fingerprint) !== toHex(header.fingerprint)) {
+    throw new BbansError(
+      'MODEL_MISMATCH',
+      `model mismatch: the file needs ${header.modelName}@${toHex(header.fingerprint)}, got ${model.name}@${toHex(model.fingerprint)}`,
+    );
+  }
+  const itemPixels = header.itemShape.reduce((a, b) => a * b, 1);
+  if (itemPixels !== model.spec.pixels) {
+    throw new BbansError('CORRUPT_MESSAGE', `header says ${header.itemShape.join('x')} images but model ${model.name} codes ${model.spec.pixels} pixels`);
+  }
+  if (header.chains > Math.max(1, header.count)) {
+    throw new BbansError('CORRUPT_MESSAGE', `header says ${header.chains} chains for ${header.count} images`);
+  }
+  const latent = model.latent(header.likelihoodPrecision);
+  let symbols: Uint32Array;
+  try {
+    symbols = decompressChain(latent, message, header.count, header);
+  } catch (error) {
+    // Settings the header allowed but the model's codecs refuse mean the header is not what we wrote.
+    if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {
+      throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${error.message}`);
+    }
+    throw error;
+  }
+  const data = Uint8Array.from(symbols);
+  if (crc32(data) !== header.crc32) throw new BbansError('CHECKSUM_MISMATCH', 'checksum mismatch: the decoded pixels are not the ones that were compressed');
+  return { data, shape: [header.count, ...header.itemShape], modelName: header.modelName };
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { BbansError, type BbansErrorCode } from '../src/index.js';
+import { compress, decompress } from '../src/api.js';
+import { decodeContainer, encodeContainer } from '../src/container.js';
+import { loadModel } from '../src/models.js';
+import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
+import { rng } from './random.js';
+
+const IMAGE = 784;
+const mnist8 = new Uint8Array(loadMnistImages("test").pixels);
+const mnistBinary = new Uint8Array(loadBinarizedMnistTest().pixels);
+
+async function expectCode(promise: Promise<unknown>, code: BbansErrorCode, message?: RegExp): Promise<void> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(BbansError);
+  expect((error as BbansError).code).toBe(code);
+  if (message) expect((error as BbansError).message).toMatch(message);
+}
+
+describe('compress / decompress with the shipped models', () => {
+  for (const [model, pixels] of [['mnist-binary', mnistBinary], ['mnist-8bit', mnist8]] as const) {
+    it(`${model}: real MNIST round trips for several N and chain counts`, async () => {
+      for (const [count, chains] of [[0, 4], [1, 1], [1, 16], [3, 8], [23, 5], [40, 40], [64, 7]]) {
+        const images = pixels.slice(1000 * chains, 1000 * chains + count * IMAGE);
+        const bytes = await compress(images, { model, chains });
+        const back = await decompress(bytes);
+        expect(back.shape).toEqual([count, IMAGE]);
+        expect(back.data).toEqual(images);
+        expect(back.modelName).toBe(model);
+      }
+    });
+  }
+
+  it('adversarial images: all-zero, all-max, noise, with shapes', async () => {
+    const random = rng(9);
+    const cases: Array<[string, Uint8Array]> = [
+      ['mnist-8bit', new Uint8Array(5 * IMAGE)],
+      ['mnist-8bit', new Uint8Array(5 * IMAGE).fill(255)],
+      ['mnist-8bit', Uint8Array.from({ length: 5 * IMAGE }, () => Math.floor(random() * 256))],
+      ['mnist-binary', new Uint8Array(5 * IMAGE).fill(1)],
+      ['mnist-binary', Uint8Array.from({ length: 5 * IMAGE }, () => (random() < 0.5 ? 1 : 0))],
+    ];
+    for (const [model, data] of cases) {
+      const bytes = await compress({ data, shape: [5, 28, 28] }, { model, chains: 2 });
+      const back = await decompress(bytes);
+      expect(back.shape).toEqual([5, 28, 28]);
+      expect(back.data).toEqual(data);
+    }
+  });
+
+  it('refuses bad images before doing any work', async () => {
+    await expectCode(compress(new Uint8Array(IMAGE).fill(2), { model: 'mnist-binary' }), 'INVALID_IMAGES', /pixel 0 of image 0 is 2, but model mnist-binary takes values 0..1/);
+    await expectCode(compress(new Uint8Array(100), { model: 'mnist-8bit' }), 'INVALID_IMAGES', /not a whole number of 784-pixel images/);
+    await expectCode(compress({ data: new Uint8Array(2 * 900), shape: [2, 30, 30] }, { model: 'mnist-8bit' }), 'INVALID_IMAGES', /codes 784-pixel images, got images of 30x30/);
+    await expectCode(compress({ data: new Uint8Array(10), shape: [2, 28, 28] }, { model: 'mnist-8bit' }), 'INVALID_IMAGES', /holds 1568 pixels but data has 10/);
+    await expect(compress(new Uint8Array(IMAGE), { model: 'mnist-16bit' })).rejects.toThrow(/unknown model "mnist-16bit"/);
+  });
+});
+
+describe('decoding refuses what it cannot reproduce exactly', () => {
+  it('with the other model, flipped bytes, truncation and foreign files', async () => {
+    const images = mnist8.slice(0, 30 * IMAGE);
+    const bytes = await compress(images, { model: 'mnist-8bit', chains: 4 });
+    const binary = await loadModel('mnist-binary');
+    await expectCode(decompress(bytes, { model: binary }), 'MODEL_MISMATCH', /needs mnist-8bit@[0-9a-f]{32}, got mnist-binary@[0-9a-f]{32}/);
+
+    const otherWeights = decodeContainer(bytes);
+    otherWeights.header.fingerprint = otherWeights.header.fingerprint.map((b) => b ^ 1);
+    await expectCode(decompress(encodeContainer(otherWeights.header, otherWeights.message)), 'MODEL_MISMATCH');
+
+    await expectCode(decompress(new TextEncoder().encode('hello, world')), 'NOT_BBANS');
+    await expectCode(decompress(new Uint8Array(0)), 'NOT_BBANS');
+    const future = bytes.slice();
+    future[4] = 2;
+    await expectCode(decompress(future), 'UNSUPPORTED_VERSION', /version 2/);
+    await expectCode(decompress(bytes.subarray(0, 20)), 'TRUNCATED');
+    await expect(decompress(bytes.subarray(0, bytes.length - 4))).rejects.toBeInstanceOf(BbansError);
+
+    for (const at of [60, 70, 200, 1000, bytes.length - 1]) {
+      const flipped = bytes.slice();
+      flipped[at] ^= 0x40;
+      await expect(decompress(flipped)).rejects.toBeInstanceOf(BbansError);
+    }
+  });
+
+  it('refuses absurd headers before allocating', async () => {
+    const { header, message } = decodeContainer(await compress(mnist8.slice(0, IMAGE), { model: 'mnist-8bit' }));
+    await expectCode(decompress(encodeContainer({ ...header, count: 2 ** 40 }, message)), 'HEADER_LIMIT', /image count/);
+    await expectCode(decompress(encodeContainer({ ...header, count: 2 ** 20 }, message)), 'HEADER_LIMIT', /exceed the limit/);
+    await expectCode(decompress(encodeContainer({ ...header, chains: 2 ** 30 }, message)), 'HEADER_LIMIT', /chain count/);
+    await expectCode(decompress(encodeContainer({ ...header, binsLog2: 40 }, message)), 'CORRUPT_MESSAGE', /precisions/);
+  });
+});
