@@ -9,6 +9,7 @@ import { sha256 } from './sha256.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
 import { LIKELIHOOD_PRECISION, vaeCodecModel } from './model/codec-model.js';
+import type { Vae } from './model/vae.js';
 import { type ModelName, VAE_SPECS, type VaeSpec, isModelName } from './model/spec.js';
 
 const MODELS_URL = new URL('../models/', import.meta.url);
@@ -16,6 +17,8 @@ const MODELS_URL = new URL('../models/', import.meta.url);
 export interface CodecModel {
   name: string;
   spec: VaeSpec;
+  /** The tfjs networks themselves, e.g. to evaluate the model's ELBO. */
+  vae: Vae;
   /** First 16 bytes of SHA-256 over both networks' topology and weights. */
   fingerprint: Uint8Array;
   /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
@@ -64,6 +67,7 @@ export function loadModel(name: string): Promise<CodecModel> {
       return {
         name,
         spec,
+        vae: { spec, encoder, decoder },
         fingerprint: fingerprintOf(encoder, decoder),
         defaultLikelihoodPrecision: LIKELIHOOD_PRECISION[spec.likelihood],
         latent: (precision: number) => vaeCodecModel({ spec, encoder, decoder }, precision),
