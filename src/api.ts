@@ -2,7 +2,7 @@
 // array, and decompress it back, refusing anything that would not reproduce the input exactly.
 
 import { BbansError } from './errors.js';
-import { type ContainerHeader, MAX_TOTAL_PIXELS, decodeContainer, encodeContainer } from './container.js';
+import { type ContainerHeader, MAX_TOTAL_PIXELS, type SourceFormat, decodeContainer, encodeContainer } from './container.js';
 import { compressChain, decompressChain } from './chain.js';
 import { crc32 } from './crc32.js';
 import { type CodecModel, loadModel } from './models.js';
@@ -23,6 +23,8 @@ export interface CompressOptions {
   binsLog2?: number;
   posteriorPrecision?: number;
   likelihoodPrecision?: number;
+  /** Recorded in the file so a tool can give back the same kind of file (the CLI restores idx files). */
+  source?: SourceFormat;
 }
 
 export const DEFAULTS = { chains: 64, binsLog2: 12, posteriorPrecision: 20 } as const;
@@ -63,6 +65,7 @@ export async function compress(images: Uint8Array | ImageBatch, options: Compres
     if (data[i] > maxPixel) invalidImages(`pixel ${i % itemPixels} of image ${Math.floor(i / itemPixels)} is ${data[i]}, but model ${model.name} takes values 0..${maxPixel}`);
   }
   const header: ContainerHeader = {
+    source: options.source ?? 'raw',
     modelName: model.name,
     fingerprint: model.fingerprint,
     binsLog2: options.binsLog2 ?? DEFAULTS.binsLog2,
@@ -82,7 +85,12 @@ export interface DecompressOptions {
   model?: CodecModel;
 }
 
-export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<ImageBatch & { modelName: string }> {
+export interface Decompressed extends ImageBatch {
+  modelName: string;
+  source: SourceFormat;
+}
+
+export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<Decompressed> {
   const { header, message } = decodeContainer(bytes);
   const model = options.model ?? (await loadModel(header.modelName).catch(() => {
     throw new BbansError('MODEL_MISMATCH', `the file was made with model "${header.modelName}", which this build does not ship`);
@@ -113,5 +121,5 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
   }
   const data = Uint8Array.from(symbols);
   if (crc32(data) !== header.crc32) throw new BbansError('CHECKSUM_MISMATCH', 'checksum mismatch: the decoded pixels are not the ones that were compressed');
-  return { data, shape: [header.count, ...header.itemShape], modelName: header.modelName };
+  return { data, shape: [header.count, ...header.itemShape], modelName: header.modelName, source: header.source };
 }

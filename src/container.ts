@@ -1,7 +1,8 @@
 // The bbans file format: a small header that says everything a decoder must know and check,
 // then the rANS message. All integers little-endian; varints are unsigned LEB128.
 //
-//   magic "BBAN" | version u8 | model name (u8 length + ASCII) | model fingerprint (16 bytes)
+//   magic "BBAN" | version u8 | source u8 (0 raw pixels, 1 idx file) | model name (u8 length + ASCII)
+//   | model fingerprint (16 bytes)
 //   | binsLog2 u8 | posteriorPrecision u8 | likelihoodPrecision u8 | chains varint
 //   | count varint | rank u8 | dims varint x rank | crc32 of the pixels u32 | message bytes
 //
@@ -20,7 +21,12 @@ export const MAX_RANK = 4;
 export const MAX_TOTAL_PIXELS = 2 ** 28;
 export const MAX_ITEM_PIXELS = 2 ** 24;
 
+/** What the pixels came from, so decompression can give back the same kind of file. */
+export type SourceFormat = 'raw' | 'idx';
+const SOURCE_CODES: readonly SourceFormat[] = ['raw', 'idx'];
+
 export interface ContainerHeader {
+  source: SourceFormat;
   modelName: string;
   fingerprint: Uint8Array;
   binsLog2: number;
@@ -85,6 +91,7 @@ export function encodeContainer(header: ContainerHeader, message: Uint8Array): U
   const w = new Writer();
   w.raw(MAGIC);
   w.u8(FORMAT_VERSION);
+  w.u8(SOURCE_CODES.indexOf(header.source));
   const name = new TextEncoder().encode(header.modelName);
   w.u8(name.length);
   w.raw(name);
@@ -114,6 +121,9 @@ export function decodeContainer(bytes: Uint8Array): { header: ContainerHeader; m
   if (version !== FORMAT_VERSION) {
     throw new BbansError('UNSUPPORTED_VERSION', `bbans file format version ${version} is not supported (this build reads version ${FORMAT_VERSION})`);
   }
+  const sourceCode = r.u8('source format');
+  const source = SOURCE_CODES[sourceCode];
+  if (source === undefined) throw new BbansError('CORRUPT_MESSAGE', `bbans header: unknown source format ${sourceCode}`);
   const nameLength = r.u8('model name');
   if (nameLength > MAX_MODEL_NAME) throw new BbansError('HEADER_LIMIT', `bbans header: model name of ${nameLength} bytes exceeds ${MAX_MODEL_NAME}`);
   const modelName = new TextDecoder().decode(r.raw(nameLength, 'model name'));
@@ -136,7 +146,7 @@ export function decodeContainer(bytes: Uint8Array): { header: ContainerHeader; m
   }
   const crc = r.u32('checksum');
   return {
-    header: { modelName, fingerprint, binsLog2, posteriorPrecision, likelihoodPrecision, chains, count, itemShape, crc32: crc },
+    header: { source, modelName, fingerprint, binsLog2, posteriorPrecision, likelihoodPrecision, chains, count, itemShape, crc32: crc },
     message: r.rest(),
   };
 }

@@ -1,5 +1,5 @@
 // bbans: lossless compression with latent-variable models by bits-back coding with ANS.
 export * from './core.js';
-export { compress, decompress, DEFAULTS, type ImageBatch, type CompressOptions, type DecompressOptions } from './api.js';
+export { compress, decompress, DEFAULTS, type ImageBatch, type CompressOptions, type DecompressOptions, type Decompressed } from './api.js';
 export { loadModel, fingerprintOf, type CodecModel } from './models.js';
-export { FORMAT_VERSION, decodeContainer as readHeader, type ContainerHeader } from './container.js';
+export { FORMAT_VERSION, decodeContainer as readHeader, type ContainerHeader, type SourceFormat } from './container.js';

@@ -1,14 +1,12 @@
-// Entry point of `npm run train -- --model mnist-binary|mnist-8bit [options]`.
+// `bbans train --model mnist-binary|mnist-8bit [options]` (also `npm run train -- ...`).
 import { useWasmBackend } from '../model/backend.js';
-import { parseTrainCommand, UsageError } from './args.js';
+import { parseTrainCommand } from './args.js';
 import { train } from './trainer.js';
 
-try {
-  const command = parseTrainCommand(process.argv.slice(2));
+export { UsageError as TrainUsageError } from './args.js';
+
+export async function runTrain(argv: string[]): Promise<void> {
+  const command = parseTrainCommand(argv);
   await useWasmBackend();
   await train(command);
-} catch (error) {
-  // A crash in a long background run needs its stack; a usage mistake does not.
-  console.error(error instanceof UsageError ? error.message : error);
-  process.exitCode = 1;
 }

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The `bbans` command.
+import { main } from './cli/main.js';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,58 @@
+// Dispatches `bbans <command>` and turns every failure into one line on stderr and an exit code
+// (1 for a failed operation, 2 for a usage mistake); the stack only with --verbose.
+
+import { readFileSync } from 'node:fs';
+import { BbansError } from '../errors.js';
+import { CliError, UsageError } from './errors.js';
+import { binarizeCommand, compressCommand, decompressCommand, infoCommand } from './commands.js';
+
+const USAGE = `usage: bbans <command> [options]    (bbans <command> --help for its options)
+  compress     compress an idx file (or raw pixels) with a shipped model
+  decompress   restore the original file byte for byte
+  info         print the header of a .bbans file
+  bench        compress the MNIST test set and print the paper's table
+  train        train a shipped model (resumable)
+  binarize     binarize an idx file (numpy RandomState rule or a threshold)
+  --version, --help, --verbose (stack traces on errors)`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<unknown>> = {
+  compress: compressCommand,
+  decompress: decompressCommand,
+  info: infoCommand,
+  async bench(argv) {
+    const { runBench } = await import('../bench.js');
+    if (!(await runBench(argv))) throw new CliError('benchmark round trip failed');
+  },
+  async train(argv) {
+    const { runTrain, TrainUsageError } = await import('../train/main.js');
+    try {
+      await runTrain(argv);
+    } catch (error) {
+      if (error instanceof TrainUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+  binarize: binarizeCommand,
+};
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const args = argv.filter((a) => a !== '--verbose');
+  const [command, ...rest] = args;
+  try {
+    if (command === '--version' || command === '-V') console.log(version());
+    else if (command === undefined || command === '--help' || command === '-h') console.log(USAGE);
+    else if (!(command in COMMANDS)) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    else await COMMANDS[command]!(rest);
+    return 0;
+  } catch (error) {
+    const known = error instanceof CliError || error instanceof BbansError;
+    console.error(`bbans: ${known ? (error as Error).message : String(error)}`);
+    if (verbose && error instanceof Error) console.error(error.stack);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}
