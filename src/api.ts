@@ -33,10 +33,11 @@ function invalidImages(message: string): never {
   throw new BbansError('INVALID_IMAGES', message);
 }
 
-function asBatch(images: Uint8Array | ImageBatch, itemPixels: number): ImageBatch {
+function asBatch(images: Uint8Array | ImageBatch, itemShape: number[]): ImageBatch {
+  const itemPixels = itemShape.reduce((a, b) => a * b, 1);
   if (images instanceof Uint8Array) {
     if (images.length % itemPixels !== 0) invalidImages(`${images.length} bytes is not a whole number of ${itemPixels}-pixel images`);
-    return { data: images, shape: [images.length / itemPixels, itemPixels] };
+    return { data: images, shape: [images.length / itemPixels, ...itemShape] };
   }
   const { data, shape } = images;
   if (!(data instanceof Uint8Array)) invalidImages('images.data must be a Uint8Array');
@@ -55,7 +56,7 @@ async function resolveModel(model: string | CodecModel): Promise<CodecModel> {
 export async function compress(images: Uint8Array | ImageBatch, options: CompressOptions): Promise<Uint8Array> {
   const model = await resolveModel(options.model);
   const itemPixels = model.spec.pixels;
-  const { data, shape } = asBatch(images, itemPixels);
+  const { data, shape } = asBatch(images, model.itemShape);
   const count = shape[0];
   const perItem = shape.slice(1).reduce((a, b) => a * b, 1);
   if (perItem !== itemPixels) invalidImages(`model ${model.name} codes ${itemPixels}-pixel images, got images of ${shape.slice(1).join('x')}`);

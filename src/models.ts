@@ -1,22 +1,26 @@
 // The models bbans ships (trained by `npm run train`, weights under models/<name>/), loaded once per
-// process, and the fingerprint that ties a compressed file to the exact networks that made it.
+// process; a user's own VAE wrapped the same way (createModel); and the fingerprint that ties a
+// compressed file to the exact networks that made it.
 
 import * as tf from '@tensorflow/tfjs';
 import { readAsset } from './assets.js';
-import { BbansError } from './errors.js';
-import { FINGERPRINT_BYTES } from './container.js';
+import { BbansError, invalidArgument } from './errors.js';
+import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './container.js';
+import { MAX_TRIALS } from './codecs.js';
 import { sha256 } from './sha256.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
 import { LIKELIHOOD_PRECISION, vaeCodecModel } from './model/codec-model.js';
 import type { Vae } from './model/vae.js';
-import { type ModelName, VAE_SPECS, type VaeSpec, isModelName } from './model/spec.js';
+import { type LatentModelSpec, type ModelName, type PixelLikelihood, VAE_SPECS, isModelName } from './model/spec.js';
 
 const MODELS_URL = new URL('../models/', import.meta.url);
 
 export interface CodecModel {
   name: string;
-  spec: VaeSpec;
+  spec: LatentModelSpec;
+  /** Shape of one item, e.g. [28, 28]; flat pixel arrays are read as items of this shape. */
+  itemShape: number[];
   /** The tfjs networks themselves, e.g. to evaluate the model's ELBO. */
   vae: Vae;
   /** First 16 bytes of SHA-256 over both networks' topology and weights. */
@@ -50,12 +54,25 @@ export function fingerprintOf(encoder: tf.LayersModel, decoder: tf.LayersModel):
   return sha256(...networkBytes(encoder), ...networkBytes(decoder)).slice(0, FINGERPRINT_BYTES);
 }
 
+function codecModelOf(spec: LatentModelSpec, itemShape: number[], encoder: tf.LayersModel, decoder: tf.LayersModel): CodecModel {
+  const vae = { spec, encoder, decoder };
+  return {
+    name: spec.name,
+    spec,
+    itemShape,
+    vae,
+    fingerprint: fingerprintOf(encoder, decoder),
+    defaultLikelihoodPrecision: LIKELIHOOD_PRECISION[spec.likelihood],
+    latent: (precision: number) => vaeCodecModel(vae, precision),
+  };
+}
+
 const loaded = new Map<ModelName, Promise<CodecModel>>();
 
 /** Loads a shipped model on the tfjs wasm backend (once per process). */
 export function loadModel(name: string): Promise<CodecModel> {
   if (!isModelName(name)) {
-    throw new BbansError('INVALID_ARGUMENT', `unknown model "${name}"; the shipped models are ${Object.keys(VAE_SPECS).join(', ')}`);
+    return Promise.reject(new BbansError('INVALID_ARGUMENT', `unknown model "${name}"; the shipped models are ${Object.keys(VAE_SPECS).join(', ')}`));
   }
   let model = loaded.get(name);
   if (!model) {
@@ -63,17 +80,50 @@ export function loadModel(name: string): Promise<CodecModel> {
       await useWasmBackend();
       const base = new URL(`${name}/`, MODELS_URL);
       const [encoder, decoder] = await Promise.all([loadNetwork(new URL('encoder/', base)), loadNetwork(new URL('decoder/', base))]);
-      const spec = VAE_SPECS[name];
-      return {
-        name,
-        spec,
-        vae: { spec, encoder, decoder },
-        fingerprint: fingerprintOf(encoder, decoder),
-        defaultLikelihoodPrecision: LIKELIHOOD_PRECISION[spec.likelihood],
-        latent: (precision: number) => vaeCodecModel({ spec, encoder, decoder }, precision),
-      };
+      return codecModelOf(VAE_SPECS[name], [28, 28], encoder, decoder);
     })();
     loaded.set(name, model);
   }
   return model;
+}
+
+export interface CustomModelOptions {
+  /** Stored in every file this model writes (ASCII, at most 64 characters). */
+  name: string;
+  /** Pixels [batch, prod(itemShape)] as float32 values -> [mean, standard deviation] of each latent, [batch, latent] each. */
+  encoder: tf.LayersModel;
+  /** Latents [batch, latent] -> Bernoulli logits, or beta-binomial [alpha, beta] (positive), each [batch, prod(itemShape)]. */
+  decoder: tf.LayersModel;
+  likelihood: PixelLikelihood;
+  itemShape: number[];
+  /** Beta-binomial pixels take values 0..trials (default 255). */
+  trials?: number;
+}
+
+function outputShapes(model: tf.LayersModel): number[][] {
+  return model.outputs.map((o) => o.shape.slice(1).map((d) => d ?? -1));
+}
+
+/** Wraps a user's own VAE so compress/decompress can use it (pass it as `model` to both). */
+export function createModel(options: CustomModelOptions): CodecModel {
+  const { name, encoder, decoder, likelihood, itemShape } = options;
+  if (!/^[\x21-\x7e]+$/.test(name) || name.length > MAX_MODEL_NAME) invalidArgument(`model name must be 1..${MAX_MODEL_NAME} printable ASCII characters, got "${name}"`);
+  if (likelihood !== 'bernoulli' && likelihood !== 'beta-binomial') invalidArgument(`likelihood must be 'bernoulli' or 'beta-binomial', got "${likelihood}"`);
+  if (!Array.isArray(itemShape) || itemShape.length < 1 || itemShape.some((d) => !Number.isInteger(d) || d < 1)) invalidArgument(`itemShape must be positive integers, got ${JSON.stringify(itemShape)}`);
+  const pixels = itemShape.reduce((a, b) => a * b, 1);
+  if (pixels > MAX_ITEM_PIXELS) invalidArgument(`items of ${pixels} pixels exceed the limit of ${MAX_ITEM_PIXELS}`);
+  const trials = likelihood === 'bernoulli' ? 1 : options.trials ?? 255;
+  if (!Number.isInteger(trials) || trials < 1 || trials > MAX_TRIALS) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${trials}`);
+
+  const encoderOut = outputShapes(encoder);
+  const latent = encoderOut[0]?.[0] ?? -1;
+  if (encoder.inputs[0]?.shape.slice(1).join() !== String(pixels) || encoderOut.length !== 2 || encoderOut.some((s) => s.length !== 1 || s[0] !== latent) || latent < 1) {
+    invalidArgument(`encoder must map [batch, ${pixels}] to two [batch, latent] outputs (mean, standard deviation); it maps [batch, ${encoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(encoderOut)}`);
+  }
+  const decoderOut = outputShapes(decoder);
+  const heads = likelihood === 'bernoulli' ? 1 : 2;
+  if (decoder.inputs[0]?.shape.slice(1).join() !== String(latent) || decoderOut.length !== heads || decoderOut.some((s) => s.join() !== String(pixels))) {
+    invalidArgument(`decoder must map [batch, ${latent}] to ${heads} output(s) of [batch, ${pixels}] for ${likelihood} pixels; it maps [batch, ${decoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(decoderOut)}`);
+  }
+  return codecModelOf({ name, pixels, latent, likelihood, maxPixelValue: trials }, [...itemShape], encoder, decoder);
 }

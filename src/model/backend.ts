@@ -2,7 +2,6 @@
 // from the installed @tensorflow/tfjs-backend-wasm package instead of being fetched.
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { installTransposeFreeMatMul } from './wasm-matmul.js';
 
 let ready: Promise<void> | undefined;
 
@@ -14,8 +13,8 @@ async function wasmDirectoryInNode(): Promise<string> {
 }
 
 /**
- * Makes 'wasm' the active tfjs backend (idempotent), with the faster transposed matMul.
- * Threads stay off: the machine is shared, and one thread keeps every kernel's summation order fixed.
+ * Makes 'wasm' the active tfjs backend (idempotent). Threads stay off: the machine is shared, and
+ * one thread keeps every kernel's summation order fixed.
  */
 export function useWasmBackend(): Promise<void> {
   ready ??= (async () => {
@@ -24,7 +23,6 @@ export function useWasmBackend(): Promise<void> {
     setThreadsCount(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend failed to initialise');
     await tf.ready();
-    installTransposeFreeMatMul();
   })();
   return ready;
 }

@@ -3,16 +3,22 @@
 export type ModelName = 'mnist-binary' | 'mnist-8bit';
 export type PixelLikelihood = 'bernoulli' | 'beta-binomial';
 
-export interface VaeSpec {
-  name: ModelName;
+/** What coding and evaluation need to know of a VAE, shipped or a user's own. */
+export interface LatentModelSpec {
+  name: string;
   pixels: number;
-  hidden: number;
   latent: number;
+  likelihood: PixelLikelihood;
+  /** Pixel values are 0..maxPixelValue (the beta-binomial's n); 1 for Bernoulli pixels. */
+  maxPixelValue: number;
+}
+
+/** A shipped model's full architecture, for building and training it. */
+export interface VaeSpec extends LatentModelSpec {
+  name: ModelName;
+  hidden: number;
   /** Hidden-layer activation, as in the reference MLP VAEs. */
   activation: 'relu';
-  likelihood: PixelLikelihood;
-  /** Pixel values are 0..maxPixelValue; the encoder scales them to [0, 1] itself. */
-  maxPixelValue: number;
 }
 
 export const VAE_SPECS: Readonly<Record<ModelName, VaeSpec>> = Object.freeze({

@@ -4,10 +4,10 @@
 // Output heads carry their own activation (softplus for sigma, alpha, beta), so the saved
 // models give distribution parameters directly, with no post-processing to keep in sync.
 import * as tf from '@tensorflow/tfjs';
-import type { VaeSpec } from './spec.js';
+import type { LatentModelSpec, VaeSpec } from './spec.js';
 
 export interface Vae {
-  spec: VaeSpec;
+  spec: LatentModelSpec;
   encoder: tf.LayersModel;
   decoder: tf.LayersModel;
 }
