@@ -10,6 +10,7 @@ import { Categorical, CategoricalTable } from './dists/categorical';
 import { Bernoulli } from './dists/bernoulli';
 import { BetaBinomial } from './dists/betabinomial';
 import { GaussianPosterior } from './dists/gaussian';
+import { CategoricalProbs } from './dists/categorical-probs';
 
 export { alloc, free } from './memory';
 export * from './math';
@@ -25,6 +26,7 @@ const categorical = new Categorical();
 const bernoulli = new Bernoulli();
 const betaBinomial = new BetaBinomial();
 const gaussianPosterior = new GaussianPosterior();
+const categoricalProbs = new CategoricalProbs();
 
 export function uniform_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, bits: u32): i32 {
   uniform.precision = bits;
@@ -70,6 +72,19 @@ export function beta_binomial_pop(
   return popSymbols<BetaBinomial>(m, laneOffset, laneCount, out, n, betaBinomial);
 }
 
+export function categorical_probs_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, k: u32, probs: usize, precision: u32): i32 {
+  categoricalProbs.symbols = k;
+  categoricalProbs.probs = probs;
+  categoricalProbs.precision = precision;
+  return pushSymbols<CategoricalProbs>(m, laneOffset, laneCount, symbols, n, categoricalProbs);
+}
+export function categorical_probs_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, k: u32, probs: usize, precision: u32): i32 {
+  categoricalProbs.symbols = k;
+  categoricalProbs.probs = probs;
+  categoricalProbs.precision = precision;
+  return popSymbols<CategoricalProbs>(m, laneOffset, laneCount, out, n, categoricalProbs);
+}
+
 export function gaussian_posterior_push(
   m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32,
   binsLog2: u32, means: usize, scales: usize, precision: u32,
@@ -106,4 +121,10 @@ export function beta_binomial_intervals(symbols: usize, n: u32, out: usize, tria
 export function gaussian_posterior_intervals(symbols: usize, n: u32, out: usize, binsLog2: u32, means: usize, scales: usize, precision: u32): i32 {
   gaussianPosterior.use(binsLog2, means, scales, precision);
   return intervalsOf<GaussianPosterior>(symbols, n, out, gaussianPosterior);
+}
+export function categorical_probs_intervals(symbols: usize, n: u32, out: usize, k: u32, probs: usize, precision: u32): i32 {
+  categoricalProbs.symbols = k;
+  categoricalProbs.probs = probs;
+  categoricalProbs.precision = precision;
+  return intervalsOf<CategoricalProbs>(symbols, n, out, categoricalProbs);
 }

@@ -3,7 +3,7 @@
 
 import { BbansError } from './errors.js';
 import { type ContainerHeader, MAX_TOTAL_PIXELS, type SourceFormat, decodeContainer, encodeContainer } from './container.js';
-import { compressChain, decompressChain } from './chain.js';
+import { type ProgressCallback, compressChain, decompressChain } from './chain.js';
 import { crc32 } from './crc32.js';
 import { type CodecModel, loadModel } from './models.js';
 import { toHex } from './sha256.js';
@@ -25,9 +25,11 @@ export interface CompressOptions {
   likelihoodPrecision?: number;
   /** Recorded in the file so a tool can give back the same kind of file (the CLI restores idx files). */
   source?: SourceFormat;
+  /** Called after each batch with (images done, total). */
+  onProgress?: ProgressCallback;
 }
 
-export const DEFAULTS = { chains: 64, binsLog2: 12, posteriorPrecision: 20 } as const;
+export const DEFAULTS = { chains: 64, binsLog2: 12, posteriorPrecision: 28 } as const;
 
 function invalidImages(message: string): never {
   throw new BbansError('INVALID_IMAGES', message);
@@ -77,13 +79,15 @@ export async function compress(images: Uint8Array | ImageBatch, options: Compres
     itemShape: shape.slice(1),
     crc32: crc32(data),
   };
-  const message = compressChain(model.latent(header.likelihoodPrecision), Uint32Array.from(data), count, header);
+  const message = compressChain(model.latent(header.likelihoodPrecision), Uint32Array.from(data), count, header, options.onProgress);
   return encodeContainer(header, message);
 }
 
 export interface DecompressOptions {
   /** The model to decode with; by default the shipped model named in the file. */
   model?: CodecModel;
+  /** Called after each batch with (images done, total). */
+  onProgress?: ProgressCallback;
 }
 
 export interface Decompressed extends ImageBatch {
@@ -112,7 +116,7 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
   const latent = model.latent(header.likelihoodPrecision);
   let symbols: Uint32Array;
   try {
-    symbols = decompressChain(latent, message, header.count, header);
+    symbols = decompressChain(latent, message, header.count, header, options.onProgress);
   } catch (error) {
     // Settings the header allowed but the model's codecs refuse mean the header is not what we wrote.
     if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {

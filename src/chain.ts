@@ -14,7 +14,7 @@ export interface LatentVariableModel {
   readonly latentSize: number;
   /** Posterior q(z | x) for `batch` points: mean and standard deviation of each latent. */
   encode(data: Float32Array, batch: number): { means: Float32Array; scales: Float32Array };
-  /** Likelihood parameters for `batch` latent vectors, each array batch x dataSize. */
+  /** Likelihood parameters for `batch` latent vectors, each array batch x dataSize (x values per symbol). */
   decode(latents: Float32Array, batch: number): Float32Array[];
   /** The data codec for parameter arrays already laid out dataSize x batch (one lane per point). */
   likelihood(params: Float32Array[]): DistributionCodec;
@@ -29,10 +29,16 @@ export interface ChainSettings {
   posteriorPrecision: number;
 }
 
-/** row-major rows x cols -> cols x rows, so element (r, c) lands on lane r. */
-export function toLaneMajor<T extends Float32Array | Uint32Array>(rowMajor: T, rows: number, cols: number): T {
+/** row-major rows x cols -> cols x rows, so element (r, c) lands on lane r; elements are `width` values wide. */
+export function toLaneMajor<T extends Float32Array | Uint32Array>(rowMajor: T, rows: number, cols: number, width = 1): T {
   const out = new (rowMajor.constructor as new (n: number) => T)(rowMajor.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = rowMajor[r * cols + c];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const from = (r * cols + c) * width;
+      const to = (c * rows + r) * width;
+      for (let w = 0; w < width; w++) out[to + w] = rowMajor[from + w];
+    }
+  }
   return out;
 }
 
@@ -49,7 +55,7 @@ function batchCodec(model: LatentVariableModel, settings: ChainSettings, batch: 
     prior: uniform(binsLog2, latentSize * batch),
     likelihood(latents) {
       const centres = binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize));
-      return model.likelihood(model.decode(centres, batch).map((p) => toLaneMajor(p, batch, dataSize)));
+      return model.likelihood(model.decode(centres, batch).map((p) => toLaneMajor(p, batch, dataSize, p.length / (batch * dataSize))));
     },
     posterior(data) {
       const { means, scales } = model.encode(Float32Array.from(fromLaneMajor(data, batch, dataSize)), batch);
@@ -91,8 +97,17 @@ function batchesOf(count: number, chains: number): Array<{ first: number; offset
   return batches;
 }
 
+/** Told after each batch how many of the points are done. */
+export type ProgressCallback = (done: number, total: number) => void;
+
 /** Compresses `count` points of `model.dataSize` symbols each; returns the message bytes. */
-export function compressChain(model: LatentVariableModel, data: Uint32Array, count: number, settings: ChainSettings): Uint8Array {
+export function compressChain(
+  model: LatentVariableModel,
+  data: Uint32Array,
+  count: number,
+  settings: ChainSettings,
+  onProgress?: ProgressCallback,
+): Uint8Array {
   checkSettings(model, settings);
   if (data.length !== count * model.dataSize) invalidArgument(`expected ${count} x ${model.dataSize} symbols, got ${data.length}`);
   const message = Message.create(settings.chains);
@@ -100,6 +115,7 @@ export function compressChain(model: LatentVariableModel, data: Uint32Array, cou
     for (const { first, offset, size } of batchesOf(count, settings.chains)) {
       const rows = data.subarray(first * model.dataSize, (first + size) * model.dataSize);
       batchCodec(model, settings, size).push(message.view(offset, size), toLaneMajor(rows, size, model.dataSize));
+      onProgress?.(first + size, count);
     }
     return message.toBytes();
   } finally {
@@ -108,7 +124,13 @@ export function compressChain(model: LatentVariableModel, data: Uint32Array, cou
 }
 
 /** Inverse of compressChain; fails with CORRUPT_MESSAGE unless the decode ends at the start state. */
-export function decompressChain(model: LatentVariableModel, bytes: Uint8Array, count: number, settings: ChainSettings): Uint32Array {
+export function decompressChain(
+  model: LatentVariableModel,
+  bytes: Uint8Array,
+  count: number,
+  settings: ChainSettings,
+  onProgress?: ProgressCallback,
+): Uint32Array {
   checkSettings(model, settings);
   const message = Message.fromBytes(bytes);
   try {
@@ -119,6 +141,7 @@ export function decompressChain(model: LatentVariableModel, bytes: Uint8Array, c
     for (const { first, offset, size } of batchesOf(count, settings.chains).reverse()) {
       const laneMajor = batchCodec(model, settings, size).pop(message.view(offset, size));
       out.set(fromLaneMajor(laneMajor, size, model.dataSize), first * model.dataSize);
+      onProgress?.(count - first, count);
     }
     if (!message.isInitial()) {
       throw new BbansError('CORRUPT_MESSAGE', 'decoding did not end at the start state: the data is corrupt or was coded with another model or settings');

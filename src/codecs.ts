@@ -203,6 +203,22 @@ export function bernoulli(probs: Float32Array, precision: number): DistributionC
   });
 }
 
+/** Categorical over 0 .. k - 1 per element, element i with probabilities probs[i*k .. i*k + k) (any positive scale). */
+export function categoricalProbs(k: number, probs: Float32Array, precision: number): DistributionCodec {
+  requireInteger('categorical symbols', k, 1, 65536);
+  requireFloat32('categoricalProbs', 'probs', probs);
+  if (probs.length % k !== 0) invalidArgument(`categoricalProbs: ${probs.length} probabilities is not a whole number of ${k}-symbol rows`);
+  requireInteger('categorical precision', precision, Math.ceil(Math.log2(k + 1)), MAX_PRECISION);
+  return arrayCodec({
+    kernel: 'categorical_probs',
+    precision,
+    size: probs.length / k,
+    params: (stage) => [k, stage.put(probs), precision],
+    describeParams: (i) => `probabilities ${Array.from(probs.subarray(i * k, Math.min(i * k + 4, i * k + k))).join(', ')}${k > 4 ? ', ...' : ''}; must be finite, >= 0, not all 0`,
+    symbolRange: `0..${k - 1}`,
+  });
+}
+
 /** Beta-binomial(trials, alphas[i], betas[i]) per element, over 0 .. trials. */
 export function betaBinomial(trials: number, alphas: Float32Array, betas: Float32Array, precision: number): DistributionCodec {
   requireInteger('beta-binomial trials', trials, 0, MAX_TRIALS);

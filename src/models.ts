@@ -92,12 +92,17 @@ export interface CustomModelOptions {
   name: string;
   /** Pixels [batch, prod(itemShape)] as float32 values -> [mean, standard deviation] of each latent, [batch, latent] each. */
   encoder: tf.LayersModel;
-  /** Latents [batch, latent] -> Bernoulli logits, or beta-binomial [alpha, beta] (positive), each [batch, prod(itemShape)]. */
+  /**
+   * Latents [batch, latent] -> Bernoulli logits [batch, P], or beta-binomial [alpha, beta] (positive)
+   * [batch, P] each, or categorical logits [batch, P * values] (pixel-major), with P = prod(itemShape).
+   */
   decoder: tf.LayersModel;
   likelihood: PixelLikelihood;
   itemShape: number[];
   /** Beta-binomial pixels take values 0..trials (default 255). */
   trials?: number;
+  /** Categorical pixels take values 0..values-1 (default 256). */
+  values?: number;
 }
 
 function outputShapes(model: tf.LayersModel): number[][] {
@@ -108,12 +113,13 @@ function outputShapes(model: tf.LayersModel): number[][] {
 export function createModel(options: CustomModelOptions): CodecModel {
   const { name, encoder, decoder, likelihood, itemShape } = options;
   if (!/^[\x21-\x7e]+$/.test(name) || name.length > MAX_MODEL_NAME) invalidArgument(`model name must be 1..${MAX_MODEL_NAME} printable ASCII characters, got "${name}"`);
-  if (likelihood !== 'bernoulli' && likelihood !== 'beta-binomial') invalidArgument(`likelihood must be 'bernoulli' or 'beta-binomial', got "${likelihood}"`);
+  if (!['bernoulli', 'beta-binomial', 'categorical'].includes(likelihood)) invalidArgument(`likelihood must be 'bernoulli', 'beta-binomial' or 'categorical', got "${likelihood}"`);
   if (!Array.isArray(itemShape) || itemShape.length < 1 || itemShape.some((d) => !Number.isInteger(d) || d < 1)) invalidArgument(`itemShape must be positive integers, got ${JSON.stringify(itemShape)}`);
   const pixels = itemShape.reduce((a, b) => a * b, 1);
   if (pixels > MAX_ITEM_PIXELS) invalidArgument(`items of ${pixels} pixels exceed the limit of ${MAX_ITEM_PIXELS}`);
-  const trials = likelihood === 'bernoulli' ? 1 : options.trials ?? 255;
-  if (!Number.isInteger(trials) || trials < 1 || trials > MAX_TRIALS) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${trials}`);
+  const maxValue = likelihood === 'bernoulli' ? 1 : likelihood === 'categorical' ? (options.values ?? 256) - 1 : options.trials ?? 255;
+  if (likelihood === 'beta-binomial' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= MAX_TRIALS)) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${maxValue}`);
+  if (likelihood === 'categorical' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= 255)) invalidArgument(`values must be an integer in 2..256, got ${maxValue + 1}`);
 
   const encoderOut = outputShapes(encoder);
   const latent = encoderOut[0]?.[0] ?? -1;
@@ -121,9 +127,10 @@ export function createModel(options: CustomModelOptions): CodecModel {
     invalidArgument(`encoder must map [batch, ${pixels}] to two [batch, latent] outputs (mean, standard deviation); it maps [batch, ${encoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(encoderOut)}`);
   }
   const decoderOut = outputShapes(decoder);
-  const heads = likelihood === 'bernoulli' ? 1 : 2;
-  if (decoder.inputs[0]?.shape.slice(1).join() !== String(latent) || decoderOut.length !== heads || decoderOut.some((s) => s.join() !== String(pixels))) {
-    invalidArgument(`decoder must map [batch, ${latent}] to ${heads} output(s) of [batch, ${pixels}] for ${likelihood} pixels; it maps [batch, ${decoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(decoderOut)}`);
+  const heads = likelihood === 'beta-binomial' ? 2 : 1;
+  const width = likelihood === 'categorical' ? pixels * (maxValue + 1) : pixels;
+  if (decoder.inputs[0]?.shape.slice(1).join() !== String(latent) || decoderOut.length !== heads || decoderOut.some((s) => s.join() !== String(width))) {
+    invalidArgument(`decoder must map [batch, ${latent}] to ${heads} output(s) of [batch, ${width}] for ${likelihood} pixels; it maps [batch, ${decoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(decoderOut)}`);
   }
-  return codecModelOf({ name, pixels, latent, likelihood, maxPixelValue: trials }, [...itemShape], encoder, decoder);
+  return codecModelOf({ name, pixels, latent, likelihood, maxPixelValue: maxValue }, [...itemShape], encoder, decoder);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BbansError, Message, type DistributionCodec, bernoulli, betaBinomial, bitsBack, categorical,
+  BbansError, Message, type DistributionCodec, bernoulli, betaBinomial, bitsBack, categorical, categoricalProbs,
   gaussianPosterior, onLanes, quantizeProbabilities, serial, uniform,
 } from '../src/core.js';
 import { logUniform, randomInt, rng, sampleFrom } from './random.js';
@@ -122,6 +122,16 @@ describe('distribution tables are exact', () => {
     }
   });
 
+  it('categorical with its own probabilities per symbol, zeros and extremes included', () => {
+    for (const row of [[1, 0, 0, 0], [0, 0, 0, 5e-30], [1e-30, 1, 1e30, 0], [0.25, 0.25, 0.25, 0.25]]) {
+      for (const precision of [3, 12, 24, 31]) {
+        expectExactTable(categoricalProbs(4, Float32Array.from([...row, ...row, ...row, ...row]), precision), 4);
+      }
+    }
+    const wide = Float32Array.from({ length: 256 * 256 }, (_, i) => Math.exp(-(((i % 256) - 40) ** 2) / 50));
+    expectExactTable(categoricalProbs(256, wide, 16), 256);
+  });
+
   it('categorical and uniform', () => {
     const freqs = randomFreqs(256, 16);
     expectExactTable(categorical(freqs, 16, 256), 256);
@@ -156,6 +166,11 @@ describe('round trips on random parameters, precisions and lane layouts', () => 
       const betas = Float32Array.from({ length: n }, () => logUniform(random, 1e-3, 1e4));
       const bbPrecision = randomInt(random, Math.ceil(Math.log2(trials + 2)), 31);
       steps.push([betaBinomial(trials, alphas, betas, bbPrecision), Uint32Array.from({ length: n }, () => randomInt(random, 0, trials))]);
+
+      const k = randomInt(random, 1, 40);
+      const catProbs = Float32Array.from({ length: n * k }, () => (random() < 0.3 ? 0 : random() ** 3));
+      for (let i = 0; i < n; i++) catProbs[i * k + randomInt(random, 0, k - 1)] += 0.01;
+      steps.push([categoricalProbs(k, catProbs, randomInt(random, Math.ceil(Math.log2(k + 1)), 31)), Uint32Array.from({ length: n }, () => randomInt(random, 0, k - 1))]);
 
       const binsLog2 = randomInt(random, 1, 12);
       const means = Float32Array.from({ length: n }, () => (random() - 0.5) * 20);
@@ -247,6 +262,8 @@ describe('bad arguments raise clear errors and leave the message untouched', () 
       [() => gaussianPosterior(8, new Float32Array([0, NaN]), new Float32Array([1, 1]), 16).push(message, new Uint32Array([0, 0])), /mean = NaN/],
       [() => gaussianPosterior(8, new Float32Array([0, 0]), new Float32Array([1, -1]), 16).pop(message), /scale = -1/],
       [() => categorical([2, 2], 2, 2).push(message, new Uint32Array([1, 2])), /symbol 2, outside 0..1/],
+      [() => categoricalProbs(2, new Float32Array([1, 1, 0, 0]), 8).push(message, new Uint32Array([0, 0])), /element 1 has invalid parameters \(probabilities 0, 0; must be finite/],
+      [() => categoricalProbs(2, new Float32Array([1, NaN, 1, 1]), 8).pop(message), /element 0 has invalid parameters/],
       [() => uniform(3, 2).push(message, new Uint32Array([8, 0])), /symbol 8, outside 0..7/],
     ];
     for (const [attempt, why] of attempts) {

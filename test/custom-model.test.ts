@@ -31,6 +31,17 @@ describe('a user model', () => {
     expect((await decompress(await compress(bits, { model: bern, chains: 3 }), { model: bern })).data).toEqual(bits);
   });
 
+  it('categorical pixels with 5 values on 2x3 items round trip exactly', async () => {
+    const random = rng(6);
+    const parts = vae(6, 2, 1, 40);
+    const x = tf.input({ shape: [2] });
+    const decoder = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 6 * 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 41 }) }).apply(x) as tf.SymbolicTensor });
+    const model = createModel({ name: 'tiny-cat', encoder: parts.encoder, decoder, likelihood: 'categorical', values: 5, itemShape: [2, 3] });
+    const data = Uint8Array.from({ length: 21 * 6 }, () => Math.floor(random() * 5));
+    expect((await decompress(await compress({ data, shape: [21, 2, 3] }, { model, chains: 4 }), { model })).data).toEqual(data);
+    await expect(compress(new Uint8Array(6).fill(5), { model })).rejects.toThrow(/takes values 0..4/);
+  });
+
   it('is checked: shapes, names, values, and the model used to decode', async () => {
     const parts = vae(15, 3, 2, 30);
     expect(() => createModel({ name: 'x', ...parts, likelihood: 'bernoulli', itemShape: [5, 3] })).toThrow(/decoder must map \[batch, 3\] to 1 output/);

@@ -9,6 +9,7 @@ import { IdxFormatError, readIdx, writeIdx } from '../data/idx.js';
 import { binarize } from '../data/binarize.js';
 import { STDIO, checkOutput, readInput, writeOutput } from './files.js';
 import { CliError, UsageError } from './errors.js';
+import { progressBar } from './progress.js';
 
 const SUFFIX = '.bbans';
 
@@ -46,9 +47,10 @@ function readIdxOrFail(bytes: Uint8Array, path: string): { dims: number[]; data:
   }
 }
 
-export const COMPRESS_USAGE = `usage: bbans compress [--model mnist-8bit|mnist-binary] [--chains B] [--shape N,28,28] [-o OUT] [-f] IN
+export const COMPRESS_USAGE = `usage: bbans compress [--model mnist-8bit|mnist-binary] [--chains B] [--shape N,28,28] [-o OUT] [-f] [-q] IN
   IN is an idx ubyte file (e.g. MNIST images), or raw pixels with --shape; - reads stdin.
-  Writes IN.bbans unless -o is given (- for stdout); keeps IN; refuses to overwrite without -f.`;
+  Writes IN.bbans unless -o is given (- for stdout); keeps IN; refuses to overwrite without -f.
+  -q/--quiet: no progress bar (it is drawn only on a terminal, for work over a second).`;
 
 export async function compressCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -57,6 +59,7 @@ export async function compressCommand(argv: string[]): Promise<void> {
     shape: { type: 'string' },
     output: { type: 'string', short: 'o' },
     force: { type: 'boolean', short: 'f', default: false },
+    quiet: { type: 'boolean', short: 'q', default: false },
   }, COMPRESS_USAGE);
   if (values.help) return void console.log(COMPRESS_USAGE);
   const input = onlyInput(positionals, COMPRESS_USAGE);
@@ -71,11 +74,16 @@ export async function compressCommand(argv: string[]): Promise<void> {
   } else throw new CliError(`${input} is not an idx ubyte file; for raw pixels give --shape N,28,28`);
   const chains = values.chains === undefined ? undefined : Number(values.chains);
   if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1)) throw new UsageError(`--chains must be a positive integer, got ${values.chains}`);
-  const compressed = await compress(images, { model: values.model as string, chains, source: values.shape === undefined ? 'idx' : 'raw' });
+  const compressed = await compress(images, {
+    model: values.model as string,
+    chains,
+    source: values.shape === undefined ? 'idx' : 'raw',
+    onProgress: progressBar('compressing', values.quiet as boolean),
+  });
   await writeOutput(output, compressed);
 }
 
-export const DECOMPRESS_USAGE = `usage: bbans decompress [-o OUT] [-f] IN
+export const DECOMPRESS_USAGE = `usage: bbans decompress [-o OUT] [-f] [-q] IN
   Restores the original file byte for byte (an idx file, or the raw pixels). IN.bbans -> IN by
   default; - reads stdin / writes stdout. Refuses to overwrite without -f.`;
 
@@ -83,6 +91,7 @@ export async function decompressCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
     output: { type: 'string', short: 'o' },
     force: { type: 'boolean', short: 'f', default: false },
+    quiet: { type: 'boolean', short: 'q', default: false },
   }, DECOMPRESS_USAGE);
   if (values.help) return void console.log(DECOMPRESS_USAGE);
   const input = onlyInput(positionals, DECOMPRESS_USAGE);
@@ -93,7 +102,7 @@ export async function decompressCommand(argv: string[]): Promise<void> {
     else throw new UsageError(`cannot name the output of ${input} (it does not end in ${SUFFIX}); use -o`);
   }
   await checkOutput(output, values.force as boolean);
-  const restored = await decompress(await readInput(input));
+  const restored = await decompress(await readInput(input), { onProgress: progressBar('decompressing', values.quiet as boolean) });
   await writeOutput(output, restored.source === 'idx' ? writeIdx({ dims: restored.shape, data: restored.data }) : restored.data);
 }
 

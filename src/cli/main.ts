@@ -15,16 +15,22 @@ const USAGE = `usage: bbans <command> [options]    (bbans <command> --help for i
   binarize     binarize an idx file (numpy RandomState rule or a threshold)
   --version, --help, --verbose (stack traces on errors)`;
 
+const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--models mnist-binary,mnist-8bit] [--no-baselines]
+  Compresses the MNIST test set with the shipped models, checks every round trip, and prints the
+  paper's table with classical codecs measured on the same bytes (needs the repository's dev dependencies).`;
+
 const COMMANDS: Record<string, (argv: string[]) => Promise<unknown>> = {
   compress: compressCommand,
   decompress: decompressCommand,
   info: infoCommand,
   async bench(argv) {
+    if (argv.includes('--help') || argv.includes('-h')) return void console.log(BENCH_USAGE);
     const { runBench } = await import('../bench.js');
     if (!(await runBench(argv))) throw new CliError('benchmark round trip failed');
   },
   async train(argv) {
-    const { runTrain, TrainUsageError } = await import('../train/main.js');
+    const { runTrain, TrainUsageError, TRAIN_USAGE } = await import('../train/main.js');
+    if (argv.includes('--help') || argv.includes('-h')) return void console.log(TRAIN_USAGE);
     try {
       await runTrain(argv);
     } catch (error) {

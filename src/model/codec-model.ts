@@ -2,12 +2,12 @@
 // whole batches, and their float32 outputs become the parameters of the WASM codecs.
 
 import * as tf from '@tensorflow/tfjs';
-import { type DistributionCodec, bernoulli, betaBinomial } from '../codecs.js';
+import { type DistributionCodec, bernoulli, betaBinomial, categoricalProbs } from '../codecs.js';
 import type { LatentVariableModel } from '../chain.js';
 import type { Vae } from './vae.js';
 
 /** Default precision (bits) of the quantised pixel likelihoods. */
-export const LIKELIHOOD_PRECISION = { bernoulli: 16, 'beta-binomial': 16 } as const;
+export const LIKELIHOOD_PRECISION = { bernoulli: 16, 'beta-binomial': 24, categorical: 24 } as const;
 
 /** Runs `model` on a batch and reads its outputs (tidy must not return typed arrays: it walks them). */
 function run(model: tf.LayersModel, input: Float32Array, batch: number, width: number, after?: (t: tf.Tensor) => tf.Tensor): Float32Array[] {
@@ -32,11 +32,16 @@ export function vaeCodecModel(vae: Vae, precision: number = LIKELIHOOD_PRECISION
       return { means: means!, scales: scales! };
     },
     decode(latents, batch) {
-      // The binary decoder gives logits; the codec takes probabilities, computed by the same wasm kernel on both sides.
-      return run(vae.decoder, latents, batch, latent, likelihood === 'bernoulli' ? tf.sigmoid : undefined);
+      // Bernoulli and categorical decoders give logits; the codecs take probabilities, computed by
+      // the same wasm kernels on both sides.
+      if (likelihood === 'bernoulli') return run(vae.decoder, latents, batch, latent, tf.sigmoid);
+      if (likelihood === 'categorical') return run(vae.decoder, latents, batch, latent, (t) => tf.softmax(t.reshape([batch, pixels, maxPixelValue + 1])));
+      return run(vae.decoder, latents, batch, latent);
     },
     likelihood(params): DistributionCodec {
-      return likelihood === 'bernoulli' ? bernoulli(params[0]!, precision) : betaBinomial(maxPixelValue, params[0]!, params[1]!, precision);
+      if (likelihood === 'bernoulli') return bernoulli(params[0]!, precision);
+      if (likelihood === 'categorical') return categoricalProbs(maxPixelValue + 1, params[0]!, precision);
+      return betaBinomial(maxPixelValue, params[0]!, params[1]!, precision);
     },
   };
 }

@@ -1,7 +1,8 @@
 // The two VAEs of the paper (Townsend et al. 2019): architecture and pixel likelihood.
 
 export type ModelName = 'mnist-binary' | 'mnist-8bit';
-export type PixelLikelihood = 'bernoulli' | 'beta-binomial';
+/** Pixel distributions: Bernoulli (0/1), beta-binomial (0..n) and, for user models, categorical (0..n, a softmax per pixel). */
+export type PixelLikelihood = 'bernoulli' | 'beta-binomial' | 'categorical';
 
 /** What coding and evaluation need to know of a VAE, shipped or a user's own. */
 export interface LatentModelSpec {
@@ -9,7 +10,7 @@ export interface LatentModelSpec {
   pixels: number;
   latent: number;
   likelihood: PixelLikelihood;
-  /** Pixel values are 0..maxPixelValue (the beta-binomial's n); 1 for Bernoulli pixels. */
+  /** Pixel values are 0..maxPixelValue (the beta-binomial's n, the categorical's last value); 1 for Bernoulli pixels. */
   maxPixelValue: number;
 }
 

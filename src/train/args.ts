@@ -1,10 +1,10 @@
-// Command line of `npm run train -- --model mnist-binary|mnist-8bit [options]`.
+// Command line of `bbans train` (npm run train -- ...).
 import { parseArgs } from 'node:util';
 import { isModelName } from '../model/spec.js';
 import type { TrainSettings } from './settings.js';
 import { defaultSettings } from './settings.js';
 
-export const USAGE = `usage: npm run train -- --model mnist-binary|mnist-8bit [options]
+export const USAGE = `usage: bbans train --model mnist-binary|mnist-8bit [options]   (or npm run train -- ...)
   --epochs N         total epochs to reach (default 1000; may change when resuming)
   --batch-size N     minibatch size (default 100)
   --lr X             Adam learning rate (default 0.001)

@@ -4,7 +4,7 @@ import { installTransposeFreeMatMul } from '../model/wasm-matmul.js';
 import { parseTrainCommand } from './args.js';
 import { train } from './trainer.js';
 
-export { UsageError as TrainUsageError } from './args.js';
+export { USAGE as TRAIN_USAGE, UsageError as TrainUsageError } from './args.js';
 
 export async function runTrain(argv: string[]): Promise<void> {
   const command = parseTrainCommand(argv);
