@@ -28,103 +28,65 @@ const betaBinomial = new BetaBinomial();
 const gaussianPosterior = new GaussianPosterior();
 const categoricalProbs = new CategoricalProbs();
 
+// Each distribution: X_push(message, view, symbols, n, ...params), X_pop(message, view, out, n, ...params)
+// and X_intervals(symbols, n, out, ...params), the parameters set by the distribution's use(...).
+
 export function uniform_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, bits: u32): i32 {
-  uniform.precision = bits;
-  return pushSymbols<Uniform>(m, laneOffset, laneCount, symbols, n, uniform);
+  return pushSymbols<Uniform>(m, laneOffset, laneCount, symbols, n, uniform.use(bits));
 }
 export function uniform_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, bits: u32): i32 {
-  uniform.precision = bits;
-  return popSymbols<Uniform>(m, laneOffset, laneCount, out, n, uniform);
+  return popSymbols<Uniform>(m, laneOffset, laneCount, out, n, uniform.use(bits));
+}
+export function uniform_intervals(symbols: usize, n: u32, out: usize, bits: u32): i32 {
+  return intervalsOf<Uniform>(symbols, n, out, uniform.use(bits));
 }
 
 export function categorical_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, table: CategoricalTable): i32 {
-  categorical.use(table);
-  return pushSymbols<Categorical>(m, laneOffset, laneCount, symbols, n, categorical);
+  return pushSymbols<Categorical>(m, laneOffset, laneCount, symbols, n, categorical.use(table));
 }
 export function categorical_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, table: CategoricalTable): i32 {
-  categorical.use(table);
-  return popSymbols<Categorical>(m, laneOffset, laneCount, out, n, categorical);
+  return popSymbols<Categorical>(m, laneOffset, laneCount, out, n, categorical.use(table));
+}
+export function categorical_intervals(symbols: usize, n: u32, out: usize, table: CategoricalTable): i32 {
+  return intervalsOf<Categorical>(symbols, n, out, categorical.use(table));
 }
 
 export function bernoulli_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, probs: usize, precision: u32): i32 {
-  bernoulli.probs = probs;
-  bernoulli.precision = precision;
-  return pushSymbols<Bernoulli>(m, laneOffset, laneCount, symbols, n, bernoulli);
+  return pushSymbols<Bernoulli>(m, laneOffset, laneCount, symbols, n, bernoulli.use(probs, precision));
 }
 export function bernoulli_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, probs: usize, precision: u32): i32 {
-  bernoulli.probs = probs;
-  bernoulli.precision = precision;
-  return popSymbols<Bernoulli>(m, laneOffset, laneCount, out, n, bernoulli);
+  return popSymbols<Bernoulli>(m, laneOffset, laneCount, out, n, bernoulli.use(probs, precision));
 }
-
-export function beta_binomial_push(
-  m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32,
-  trials: u32, alphas: usize, betas: usize, precision: u32,
-): i32 {
-  betaBinomial.use(trials, alphas, betas, precision);
-  return pushSymbols<BetaBinomial>(m, laneOffset, laneCount, symbols, n, betaBinomial);
-}
-export function beta_binomial_pop(
-  m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32,
-  trials: u32, alphas: usize, betas: usize, precision: u32,
-): i32 {
-  betaBinomial.use(trials, alphas, betas, precision);
-  return popSymbols<BetaBinomial>(m, laneOffset, laneCount, out, n, betaBinomial);
+export function bernoulli_intervals(symbols: usize, n: u32, out: usize, probs: usize, precision: u32): i32 {
+  return intervalsOf<Bernoulli>(symbols, n, out, bernoulli.use(probs, precision));
 }
 
 export function categorical_probs_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, k: u32, probs: usize, precision: u32): i32 {
-  categoricalProbs.symbols = k;
-  categoricalProbs.probs = probs;
-  categoricalProbs.precision = precision;
-  return pushSymbols<CategoricalProbs>(m, laneOffset, laneCount, symbols, n, categoricalProbs);
+  return pushSymbols<CategoricalProbs>(m, laneOffset, laneCount, symbols, n, categoricalProbs.use(k, probs, precision));
 }
 export function categorical_probs_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, k: u32, probs: usize, precision: u32): i32 {
-  categoricalProbs.symbols = k;
-  categoricalProbs.probs = probs;
-  categoricalProbs.precision = precision;
-  return popSymbols<CategoricalProbs>(m, laneOffset, laneCount, out, n, categoricalProbs);
-}
-
-export function gaussian_posterior_push(
-  m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32,
-  binsLog2: u32, means: usize, scales: usize, precision: u32,
-): i32 {
-  gaussianPosterior.use(binsLog2, means, scales, precision);
-  return pushSymbols<GaussianPosterior>(m, laneOffset, laneCount, symbols, n, gaussianPosterior);
-}
-export function gaussian_posterior_pop(
-  m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32,
-  binsLog2: u32, means: usize, scales: usize, precision: u32,
-): i32 {
-  gaussianPosterior.use(binsLog2, means, scales, precision);
-  return popSymbols<GaussianPosterior>(m, laneOffset, laneCount, out, n, gaussianPosterior);
-}
-
-// (start, freq) pairs of given symbols, without coding anything.
-export function uniform_intervals(symbols: usize, n: u32, out: usize, bits: u32): i32 {
-  uniform.precision = bits;
-  return intervalsOf<Uniform>(symbols, n, out, uniform);
-}
-export function categorical_intervals(symbols: usize, n: u32, out: usize, table: CategoricalTable): i32 {
-  categorical.use(table);
-  return intervalsOf<Categorical>(symbols, n, out, categorical);
-}
-export function bernoulli_intervals(symbols: usize, n: u32, out: usize, probs: usize, precision: u32): i32 {
-  bernoulli.probs = probs;
-  bernoulli.precision = precision;
-  return intervalsOf<Bernoulli>(symbols, n, out, bernoulli);
-}
-export function beta_binomial_intervals(symbols: usize, n: u32, out: usize, trials: u32, alphas: usize, betas: usize, precision: u32): i32 {
-  betaBinomial.use(trials, alphas, betas, precision);
-  return intervalsOf<BetaBinomial>(symbols, n, out, betaBinomial);
-}
-export function gaussian_posterior_intervals(symbols: usize, n: u32, out: usize, binsLog2: u32, means: usize, scales: usize, precision: u32): i32 {
-  gaussianPosterior.use(binsLog2, means, scales, precision);
-  return intervalsOf<GaussianPosterior>(symbols, n, out, gaussianPosterior);
+  return popSymbols<CategoricalProbs>(m, laneOffset, laneCount, out, n, categoricalProbs.use(k, probs, precision));
 }
 export function categorical_probs_intervals(symbols: usize, n: u32, out: usize, k: u32, probs: usize, precision: u32): i32 {
-  categoricalProbs.symbols = k;
-  categoricalProbs.probs = probs;
-  categoricalProbs.precision = precision;
-  return intervalsOf<CategoricalProbs>(symbols, n, out, categoricalProbs);
+  return intervalsOf<CategoricalProbs>(symbols, n, out, categoricalProbs.use(k, probs, precision));
+}
+
+export function beta_binomial_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, trials: u32, alphas: usize, betas: usize, precision: u32): i32 {
+  return pushSymbols<BetaBinomial>(m, laneOffset, laneCount, symbols, n, betaBinomial.use(trials, alphas, betas, precision));
+}
+export function beta_binomial_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, trials: u32, alphas: usize, betas: usize, precision: u32): i32 {
+  return popSymbols<BetaBinomial>(m, laneOffset, laneCount, out, n, betaBinomial.use(trials, alphas, betas, precision));
+}
+export function beta_binomial_intervals(symbols: usize, n: u32, out: usize, trials: u32, alphas: usize, betas: usize, precision: u32): i32 {
+  return intervalsOf<BetaBinomial>(symbols, n, out, betaBinomial.use(trials, alphas, betas, precision));
+}
+
+export function gaussian_posterior_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, binsLog2: u32, means: usize, scales: usize, precision: u32): i32 {
+  return pushSymbols<GaussianPosterior>(m, laneOffset, laneCount, symbols, n, gaussianPosterior.use(binsLog2, means, scales, precision));
+}
+export function gaussian_posterior_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, binsLog2: u32, means: usize, scales: usize, precision: u32): i32 {
+  return popSymbols<GaussianPosterior>(m, laneOffset, laneCount, out, n, gaussianPosterior.use(binsLog2, means, scales, precision));
+}
+export function gaussian_posterior_intervals(symbols: usize, n: u32, out: usize, binsLog2: u32, means: usize, scales: usize, precision: u32): i32 {
+  return intervalsOf<GaussianPosterior>(symbols, n, out, gaussianPosterior.use(binsLog2, means, scales, precision));
 }

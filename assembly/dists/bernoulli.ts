@@ -6,6 +6,12 @@ export class Bernoulli {
   found: u32 = 0;
   probs: usize = 0;
 
+  use(probs: usize, precision: u32): Bernoulli {
+    this.probs = probs;
+    this.precision = precision;
+    return this;
+  }
+
   /** Mass of symbol 1 out of 2^precision, rounded, kept in [1, 2^precision - 1]. */
   @inline onesFreq(i: u32): u32 {
     const total = <f64>(<u64>1 << this.precision);

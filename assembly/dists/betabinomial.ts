@@ -30,11 +30,12 @@ export class BetaBinomial {
   mass: f64 = 0;
   below: f64 = 0;
 
-  use(trials: u32, alphas: usize, betas: usize, precision: u32): void {
+  use(trials: u32, alphas: usize, betas: usize, precision: u32): BetaBinomial {
     this.trials = trials;
     this.alphas = alphas;
     this.betas = betas;
     this.precision = precision;
+    return this;
   }
 
   @inline spare(): f64 {

@@ -10,6 +10,13 @@ export class CategoricalProbs {
   symbols: u32 = 0; // K
   probs: usize = 0;
 
+  use(symbols: u32, probs: usize, precision: u32): CategoricalProbs {
+    this.symbols = symbols;
+    this.probs = probs;
+    this.precision = precision;
+    return this;
+  }
+
   @inline row(i: u32): usize {
     return this.probs + ((<usize>i * this.symbols) << 2);
   }

@@ -52,11 +52,12 @@ export class Categorical {
   cdf: usize = 0;
   lookup: usize = 0;
 
-  use(t: CategoricalTable): void {
+  use(t: CategoricalTable): Categorical {
     this.precision = t.precision;
     this.symbolCount = t.symbolCount;
     this.cdf = t.cdf;
     this.lookup = t.lookup;
+    return this;
   }
 
   @inline paramsValid(i: u32): bool { return true; }

@@ -62,12 +62,13 @@ export class GaussianPosterior {
   scales: usize = 0; // f32[n], sigma > 0
   edges: usize = 0;
 
-  use(binsLog2: u32, means: usize, scales: usize, precision: u32): void {
+  use(binsLog2: u32, means: usize, scales: usize, precision: u32): GaussianPosterior {
     this.binsLog2 = binsLog2;
     this.means = means;
     this.scales = scales;
     this.precision = precision;
     this.edges = binEdges(binsLog2);
+    return this;
   }
 
   /** floor(Phi((edge - mu) / sigma) (2^p - bins)) + bin: monotone in bin since ndtr is. */

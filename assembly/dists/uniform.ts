@@ -5,6 +5,11 @@ export class Uniform {
   precision: u32 = 0;
   found: u32 = 0;
 
+  use(bits: u32): Uniform {
+    this.precision = bits;
+    return this;
+  }
+
   @inline paramsValid(i: u32): bool { return true; }
   @inline symbolValid(i: u32, symbol: u32): bool { return <u64>symbol < (<u64>1 << this.precision); }
   @inline interval(i: u32, symbol: u32): u64 { return (<u64>symbol << 32) | 1; }
