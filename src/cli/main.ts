@@ -2,7 +2,6 @@
 // (1 for a failed operation, 2 for a usage mistake); the stack only with --verbose.
 
 import { readFileSync } from 'node:fs';
-import { BbansError } from '../errors.js';
 import { CliError, UsageError } from './errors.js';
 import { binarizeCommand, compressCommand, decompressCommand, infoCommand } from './commands.js';
 
@@ -56,8 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     else await COMMANDS[command]!(rest);
     return 0;
   } catch (error) {
-    const known = error instanceof CliError || error instanceof BbansError;
-    console.error(`bbans: ${known ? (error as Error).message : String(error)}`);
+    console.error(`bbans: ${error instanceof Error ? error.message : String(error)}`);
     if (verbose && error instanceof Error) console.error(error.stack);
     return error instanceof CliError ? error.exitCode : 1;
   }
