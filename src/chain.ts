@@ -32,11 +32,14 @@ export interface ChainSettings {
 /** row-major rows x cols -> cols x rows, so element (r, c) lands on lane r; elements are `width` values wide. */
 export function toLaneMajor<T extends Float32Array | Uint32Array>(rowMajor: T, rows: number, cols: number, width = 1): T {
   const out = new (rowMajor.constructor as new (n: number) => T)(rowMajor.length);
+  if (width === 1) {
+    for (let r = 0; r < rows; r++) for (let c = 0, from = r * cols; c < cols; c++) out[c * rows + r] = rowMajor[from + c];
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const from = (r * cols + c) * width;
-      const to = (c * rows + r) * width;
-      for (let w = 0; w < width; w++) out[to + w] = rowMajor[from + w];
+      out.set(rowMajor.subarray(from, from + width), (c * rows + r) * width);
     }
   }
   return out;
