@@ -5,7 +5,8 @@
 //   interval(i, symbol): u64   -> (start << 32) | freq
 //   locate(i, cf): u64         -> (start << 32) | freq of the symbol whose interval holds cf,
 //                                 with that symbol left in D.found
-//   paramsValid(i), symbolValid(i, symbol): bool
+//   paramsValid(i), symbolValid(i, symbol): bool, and hasParameters (a constant: false lets the
+//   compiler drop the parameter check entirely)
 // and its precision in D.precision. Generic functions are instantiated per distribution, so each
 // loop compiles to straight code with the distribution's arithmetic inlined.
 
@@ -13,6 +14,7 @@ import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
 
 /** -1 when every element is codable; i >= 0 for bad parameters at i; -(i + 2) for a bad symbol at i. */
 export function firstInvalid<D>(symbols: usize, n: u32, d: D): i32 {
+  if (!symbols && !d.hasParameters) return -1;
   for (let i: u32 = 0; i < n; i++) {
     if (!d.paramsValid(i)) return <i32>i;
     if (symbols && !d.symbolValid(i, load<u32>(symbols + (<usize>i << 2)))) return -(<i32>i + 2);

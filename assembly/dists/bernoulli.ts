@@ -19,6 +19,7 @@ export class Bernoulli {
     return <u32>min<f64>(max<f64>(Math.floor(p * total + 0.5), 1), total - 1);
   }
 
+  @inline get hasParameters(): bool { return true; }
   @inline paramsValid(i: u32): bool {
     const p = load<f32>(this.probs + (<usize>i << 2));
     return p >= 0 && p <= 1;

@@ -86,6 +86,7 @@ export class BetaBinomial {
     return (((<u64>1 << this.precision) - end) << 32) | freq;
   }
 
+  @inline get hasParameters(): bool { return true; }
   @inline paramsValid(i: u32): bool {
     const a = load<f32>(this.alphas + (<usize>i << 2));
     const b = load<f32>(this.betas + (<usize>i << 2));

@@ -27,6 +27,7 @@ export class CategoricalProbs {
     return sum;
   }
 
+  @inline get hasParameters(): bool { return true; }
   @inline paramsValid(i: u32): bool {
     const row = this.row(i);
     for (let k: u32 = 0; k < this.symbols; k++) {

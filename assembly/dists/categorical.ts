@@ -60,6 +60,7 @@ export class Categorical {
     return this;
   }
 
+  @inline get hasParameters(): bool { return false; }
   @inline paramsValid(i: u32): bool { return true; }
   @inline symbolValid(i: u32, symbol: u32): bool { return symbol < this.symbolCount; }
 

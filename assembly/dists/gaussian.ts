@@ -81,6 +81,7 @@ export class GaussianPosterior {
     return <u32>Math.floor(mass * spare) + bin;
   }
 
+  @inline get hasParameters(): bool { return true; }
   @inline paramsValid(i: u32): bool {
     const mu = load<f32>(this.means + (<usize>i << 2));
     const sigma = load<f32>(this.scales + (<usize>i << 2));

@@ -10,6 +10,7 @@ export class Uniform {
     return this;
   }
 
+  @inline get hasParameters(): bool { return false; }
   @inline paramsValid(i: u32): bool { return true; }
   @inline symbolValid(i: u32, symbol: u32): bool { return <u64>symbol < (<u64>1 << this.precision); }
   @inline interval(i: u32, symbol: u32): u64 { return (<u64>symbol << 32) | 1; }
