@@ -22,13 +22,12 @@ export class BetaBinomial {
   trials: u32 = 0;
   alphas: usize = 0;
   betas: usize = 0;
-  // The walk in progress: parameters in walking orientation, the mass at `position` and the sum below it.
+  // Element i's distribution in walking orientation, set by begin(i). The walks themselves keep
+  // their running mass and sum in locals: through fields, every step would wait on a store.
   a: f64 = 0;
   b: f64 = 0;
   mirrored: bool = false;
-  position: u32 = 0;
-  mass: f64 = 0;
-  below: f64 = 0;
+  firstMass: f64 = 0;
 
   use(trials: u32, alphas: usize, betas: usize, precision: u32): BetaBinomial {
     this.trials = trials;
@@ -42,7 +41,7 @@ export class BetaBinomial {
     return <f64>((<u64>1 << this.precision) - this.trials - 1);
   }
 
-  /** Starts the walk at symbol 0 of element i's distribution, in walking orientation. */
+  /** Orients element i's distribution so the walk starts at the end nearer its mean. */
   @inline begin(i: u32): void {
     const alpha = <f64>load<f32>(this.alphas + (<usize>i << 2));
     const beta = <f64>load<f32>(this.betas + (<usize>i << 2));
@@ -50,32 +49,21 @@ export class BetaBinomial {
     this.a = this.mirrored ? beta : alpha;
     this.b = this.mirrored ? alpha : beta;
     const n = <f64>this.trials;
-    this.mass = Math.exp(lgammaBalance(this.b + n, this.a + this.b, this.b, this.a + this.b + n));
-    this.position = 0;
-    this.below = 0;
+    this.firstMass = Math.exp(lgammaBalance(this.b + n, this.a + this.b, this.b, this.a + this.b + n));
   }
 
-  @inline step(): void {
-    const k = <f64>this.position;
-    const left = <f64>this.trials - k;
-    this.below += this.mass;
-    this.mass *= (left * (k + this.a)) / ((k + 1) * (left - 1 + this.b));
-    this.position++;
+  /** P(k + 1) / P(k) in walking orientation. */
+  @inline ratio(k: u32): f64 {
+    const fk = <f64>k;
+    const left = <f64>this.trials - fk;
+    return (left * (fk + this.a)) / ((fk + 1) * (left - 1 + this.b));
   }
 
-  /** C(position) of the walk. */
-  @inline cumulative(): u32 {
-    if (this.position > this.trials) return <u32>(<u64>1 << this.precision);
-    const s = this.below < 1 ? this.below : 1; // also maps a NaN from absurd parameters to 1
-    return <u32>Math.floor(s * this.spare()) + this.position;
-  }
-
-  /** Interval of walking-orientation symbol k: walks to k, reads C(k) and C(k + 1). */
-  @inline walkedInterval(k: u32): u64 {
-    while (this.position < k) this.step();
-    const start = this.cumulative();
-    this.step();
-    return (<u64>start << 32) | (this.cumulative() - start);
+  /** C(k) from the mass summed below k. */
+  @inline cumulative(below: f64, k: u32): u32 {
+    if (k > this.trials) return <u32>(<u64>1 << this.precision);
+    const s = below < 1 ? below : 1; // also maps a NaN from absurd parameters to 1
+    return <u32>Math.floor(s * this.spare()) + k;
   }
 
   /** Maps a walking-orientation interval back to the caller's orientation. */
@@ -96,22 +84,35 @@ export class BetaBinomial {
 
   @inline interval(i: u32, symbol: u32): u64 {
     this.begin(i);
-    return this.orient(this.walkedInterval(this.mirrored ? this.trials - symbol : symbol));
+    const k = this.mirrored ? this.trials - symbol : symbol;
+    let mass = this.firstMass;
+    let below: f64 = 0;
+    for (let j: u32 = 0; j < k; j++) {
+      below += mass;
+      mass *= this.ratio(j);
+    }
+    const start = this.cumulative(below, k);
+    below += mass;
+    return this.orient((<u64>start << 32) | (this.cumulative(below, k + 1) - start));
   }
 
   @inline locate(i: u32, cf: u32): u64 {
     this.begin(i);
     // In walking orientation the target is cf, or its mirror image when the walk runs downwards.
     const target = this.mirrored ? (<u32>(<u64>1 << this.precision) - 1 - cf) : cf;
+    let mass = this.firstMass;
+    let below: f64 = 0;
     let start: u32 = 0;
-    let end: u32 = 0;
-    for (;;) {
-      this.step();
-      end = this.cumulative();
+    let k: u32 = 0;
+    for (; k < this.trials; k++) {
+      below += mass;
+      const end = this.cumulative(below, k + 1);
       if (end > target) break;
+      mass *= this.ratio(k);
       start = end;
     }
-    const k = this.position - 1;
+    // Stopped at k, or ran to the last symbol, whose interval always ends at 2^precision.
+    const end = this.cumulative(below, k + 1 + <u32>(k == this.trials));
     this.found = this.mirrored ? this.trials - k : k;
     return this.orient((<u64>start << 32) | (end - start));
   }
