@@ -4,14 +4,14 @@
 // tfjs-backend-wasm*.wasm next to the bundle), or from wherever `wasmPaths` says.
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { invalidArgument } from '../errors.js';
+import { BbansError } from '../errors.js';
 
 export interface BackendOptions {
   /**
-   * Where the tfjs wasm binaries (tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm,
-   * tfjs-backend-wasm-threaded-simd.wasm) are served: a directory URL ending in '/', or a map from
+   * Where the tfjs wasm binaries (tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm; threads
+   * stay off, so never the threaded one) are served: a directory URL ending in '/', or a map from
    * each file name to its URL. Default: the installed package in Node; in a browser, the
-   * directory of the module that contains this code.
+   * directory of the module that contains this code (the bundle).
    */
   wasmPaths?: string | Record<string, string>;
 }
@@ -42,7 +42,7 @@ async function defaultWasmPaths(): Promise<string> {
 export function useWasmBackend(options: BackendOptions = {}): Promise<void> {
   const requested = options.wasmPaths === undefined ? undefined : JSON.stringify(options.wasmPaths);
   if (ready && requested !== undefined && requested !== wasmPathsInUse) {
-    invalidArgument('the tfjs wasm backend is already initialised: pass wasmPaths to ready() before the first compress, decompress or loadModel');
+    return Promise.reject(new BbansError('INVALID_ARGUMENT', 'the tfjs wasm backend is already initialised: pass wasmPaths to ready() before the first compress, decompress or loadModel'));
   }
   ready ??= (async () => {
     const wasmPaths = options.wasmPaths ?? (await defaultWasmPaths());
@@ -52,6 +52,13 @@ export function useWasmBackend(options: BackendOptions = {}): Promise<void> {
     setThreadsCount(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend failed to initialise');
     await tf.ready();
+    // tfjs ships a SIMD and a plain binary whose kernels round differently: a file written with
+    // one failed to decode with the other (mnist-binary, measured). Every engine bbans supports
+    // must therefore run the SIMD one, and an engine without wasm SIMD is refused, not allowed to
+    // write files no other engine can read.
+    if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) {
+      throw new Error('bbans needs WebAssembly SIMD (Node >= 16.4, Chrome 91, Firefox 89, Safari 16.4): the tfjs kernels without it compute different bits');
+    }
   })();
   return ready;
 }

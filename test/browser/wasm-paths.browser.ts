@@ -1,0 +1,46 @@
+// ready({ wasmPaths }) points tfjs at binaries served somewhere other than next to the bundle, and
+// refuses a second, different setting once the backend is running.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoSession, haveChromium, openDemo } from './browser.js';
+
+// Not the threaded-simd binary: bbans keeps tfjs single-threaded, so it must never be asked for.
+const TFJS_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+const tfjsDist = path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+const extra: Record<string, string | Uint8Array> = {
+  '/test/blank.html': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>blank</title>',
+  ...Object.fromEntries(TFJS_FILES.map((file) => [`/test/elsewhere/${file}`, readFileSync(path.join(tfjsDist, file))])),
+};
+
+describe.skipIf(!haveChromium)('ready({ wasmPaths })', () => {
+  let demo: DemoSession;
+  beforeAll(async () => { demo = await openDemo(extra); });
+  afterAll(() => demo?.close());
+
+  it('loads the tfjs binaries from the given directory, and refuses another one later', async () => {
+    const page = await demo.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const defaultRequests: string[] = [];
+    // The default location must not be touched: answer it with a 404 and record the attempt.
+    await page.route('**/lib/tfjs-backend-wasm*.wasm', (route) => (defaultRequests.push(route.request().url()), route.fulfill({ status: 404 })));
+    await page.goto(`${demo.url}test/blank.html`);
+    // Strings, so vitest's transform leaves the import() alone.
+    await page.evaluate(`import('/lib/bbans.js').then((module) => { window.bbans = module; })`);
+    const outcome = await page.evaluate(async () => {
+      const bbans = (window as any).bbans;
+      await bbans.ready({ wasmPaths: '/test/elsewhere/' });
+      const pixels = new Uint8Array(784).map((_, i) => ((i % 28) - 14) ** 2 + ((i / 28 | 0) - 14) ** 2 < 60 ? 1 : 0);
+      const decoded = await bbans.decompress(await bbans.compress(pixels, { model: 'mnist-binary' }));
+      const again = await bbans.ready({ wasmPaths: '/somewhere/else/' }).then(() => 'accepted', (error: any) => error.code);
+      return { equal: decoded.data.every((v: number, i: number) => v === pixels[i]), again};
+    });
+    expect(outcome.equal).toBe(true);
+    expect(outcome.again).toBe('INVALID_ARGUMENT');
+    expect(defaultRequests).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
