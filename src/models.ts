@@ -3,13 +3,13 @@
 // compressed file to the exact networks that made it.
 
 import * as tf from '@tensorflow/tfjs';
-import { readAsset } from './assets.js';
 import { BbansError, invalidArgument } from './errors.js';
 import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './container.js';
 import { MAX_TRIALS } from './codecs.js';
 import { sha256 } from './sha256.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
+import { loadLayersModelFrom } from './model/load.js';
 import { LIKELIHOOD_PRECISION, vaeCodecModel } from './model/codec-model.js';
 import type { Vae } from './model/vae.js';
 import { type LatentModelSpec, type ModelName, type PixelLikelihood, VAE_SPECS, isModelName } from './model/spec.js';
@@ -28,17 +28,6 @@ export interface CodecModel {
   /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
   latent(likelihoodPrecision: number): LatentVariableModel;
   defaultLikelihoodPrecision: number;
-}
-
-async function loadNetwork(url: URL): Promise<tf.LayersModel> {
-  const json = JSON.parse(new TextDecoder().decode(await readAsset(new URL('model.json', url))));
-  const weightSpecs = json.weightsManifest.flatMap((group: { weights: tf.io.WeightsManifestEntry[] }) => group.weights);
-  const shards = await Promise.all(
-    json.weightsManifest.flatMap((group: { paths: string[] }) => group.paths).map((file: string) => readAsset(new URL(file, url))),
-  );
-  const weightData = new Uint8Array(shards.reduce((n: number, s: Uint8Array) => n + s.length, 0));
-  shards.reduce((at: number, s: Uint8Array) => (weightData.set(s, at), at + s.length), 0);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer }));
 }
 
 function networkBytes(model: tf.LayersModel): Uint8Array[] {
@@ -79,7 +68,7 @@ export function loadModel(name: string): Promise<CodecModel> {
     model = (async () => {
       await useWasmBackend();
       const base = new URL(`${name}/`, MODELS_URL);
-      const [encoder, decoder] = await Promise.all([loadNetwork(new URL('encoder/', base)), loadNetwork(new URL('decoder/', base))]);
+      const [encoder, decoder] = await Promise.all([loadLayersModelFrom(new URL('encoder/', base)), loadLayersModelFrom(new URL('decoder/', base))]);
       return codecModelOf(VAE_SPECS[name], [28, 28], encoder, decoder);
     })();
     loaded.set(name, model);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../src/model/backend.js';
 import { negativeElbo } from '../src/model/elbo.js';
 import { loadVae, saveVae } from '../src/model/io.js';
-import { digamma, lgamma } from '../src/model/lgamma.js';
+import { lgamma } from '../src/model/lgamma.js';
 import { betaBinomialLogPmf, gaussianKlFromStandardNormal, logBinomialCoefficients } from '../src/model/likelihoods.js';
 import { natsToBitsPerDim, VAE_SPECS } from '../src/model/spec.js';
 import { buildVae, trainableVariables } from '../src/model/vae.js';

@@ -3,8 +3,10 @@
 // available here. Writes go through a temporary name + rename so a crash never leaves a
 // half-written model.json next to a stale weights file.
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadLayersModelFrom } from './load.js';
 import type { ModelName } from './spec.js';
 import { VAE_SPECS } from './spec.js';
 import type { Vae } from './vae.js';
@@ -52,14 +54,8 @@ export async function saveLayersModel(model: tf.LayersModel, directory: string):
   );
 }
 
-export async function loadLayersModel(directory: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(await readFile(path.join(directory, MODEL_JSON), 'utf8')) as ModelJson;
-  const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
-  const shards = await Promise.all(
-    json.weightsManifest.flatMap((group) => group.paths).map((file) => readFile(path.join(directory, file))),
-  );
-  const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+export function loadLayersModel(directory: string): Promise<tf.LayersModel> {
+  return loadLayersModelFrom(pathToFileURL(path.join(directory, path.sep)));
 }
 
 /** A VAE directory holds encoder/ and decoder/, each a model.json + weights.bin pair. */
