@@ -31,6 +31,16 @@ describe('a user model', () => {
     expect((await decompress(await compress(bits, { model: bern, chains: 3 }), { model: bern })).data).toEqual(bits);
   });
 
+  it('decoder outputs of exactly 0 (relu, or an underflowing softplus) are floored, not refused', async () => {
+    const parts = vae(15, 3, 2, 50);
+    const z = tf.input({ shape: [3] });
+    const zeros = () => tf.layers.dense({ units: 15, activation: 'relu', kernelInitializer: 'zeros', biasInitializer: 'zeros' }).apply(z) as tf.SymbolicTensor;
+    const decoder = tf.model({ inputs: z, outputs: [zeros(), zeros()] });
+    const model = createModel({ name: 'zero-heads', encoder: parts.encoder, decoder, likelihood: 'beta-binomial', trials: 7, itemShape: [5, 3] });
+    const data = Uint8Array.from({ length: 6 * 15 }, (_, i) => i % 8);
+    expect((await decompress(await compress(data, { model, chains: 2 }), { model })).data).toEqual(data);
+  });
+
   it('categorical pixels with 5 values on 2x3 items round trip exactly', async () => {
     const random = rng(6);
     const parts = vae(6, 2, 1, 40);

@@ -1,6 +1,7 @@
 // The negative ELBO of a VAE in nats per image, with a N(0, I) prior and analytic KL:
 //   -ELBO(x) = -log p(x | z) + KL(q(z | x) || p(z)),  z = mu + sigma * noise (one sample).
 import * as tf from '@tensorflow/tfjs';
+import { positive } from './positive.js';
 import { bernoulliLogPmf, betaBinomialLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Vae } from './vae.js';
 
@@ -20,11 +21,13 @@ export function pixelLogLikelihood(vae: Vae, pixels: tf.Tensor2D, decoderOutputs
  */
 export function negativeElbo(vae: Vae, pixels: tf.Tensor2D, noise: tf.Tensor2D, training = false): tf.Tensor1D {
   return tf.tidy(() => {
-    const [mu, sigma] = vae.encoder.apply(pixels, { training }) as tf.Tensor[];
-    const z = mu!.add(sigma!.mul(noise));
+    const [mu, rawSigma] = vae.encoder.apply(pixels, { training }) as tf.Tensor[];
+    const sigma = positive(rawSigma!);
+    const z = mu!.add(sigma.mul(noise));
     const decoderOutputs = vae.decoder.apply(z, { training }) as tf.Tensor | tf.Tensor[];
-    const outputs = Array.isArray(decoderOutputs) ? decoderOutputs : [decoderOutputs];
-    const kl = gaussianKlFromStandardNormal(mu!, sigma!);
+    const raw = Array.isArray(decoderOutputs) ? decoderOutputs : [decoderOutputs];
+    const outputs = vae.spec.likelihood === 'beta-binomial' ? raw.map(positive) : raw;
+    const kl = gaussianKlFromStandardNormal(mu!, sigma);
     return kl.sub(pixelLogLikelihood(vae, pixels, outputs)) as tf.Tensor1D;
   });
 }
