@@ -1,6 +1,6 @@
 // Categorical distribution from a fixed integer frequency table summing to 2^precision.
-// Pop uses a direct cf -> symbol lookup when the table is small enough to stay in cache,
-// otherwise a binary search over the cumulative table.
+// Pop uses a direct cf -> symbol lookup when the table is small enough to stay in cache (one byte
+// per entry for up to 256 symbols, two for more), otherwise a binary search over the cumulative table.
 
 const LOOKUP_MAX_PRECISION: u32 = 16;
 
@@ -9,7 +9,8 @@ export class CategoricalTable {
   symbolCount: u32;
   precision: u32;
   cdf: usize; // u32[symbolCount + 1]
-  lookup: usize; // u16[2^precision] or 0
+  lookup: usize; // u8 or u16 [2^precision], or 0
+  lookupBytes: u32; // 1 or 2
 }
 
 /** Builds the table; the caller has checked every freq >= 1 and the sum is exactly 2^precision. */
@@ -28,11 +29,15 @@ export function categorical_table_create(freqs: usize, symbolCount: u32, precisi
   assert(total == <u64>1 << precision, 'categorical frequencies do not sum to 2^precision');
   store<u32>(t.cdf + (<usize>symbolCount << 2), <u32>total);
   t.lookup = 0;
+  t.lookupBytes = symbolCount <= 0x100 ? 1 : 2;
   if (precision <= LOOKUP_MAX_PRECISION && symbolCount <= 0x10000) {
-    t.lookup = heap.alloc(<usize>total << 1);
+    t.lookup = heap.alloc(<usize>total * t.lookupBytes);
     for (let s: u32 = 0; s < symbolCount; s++) {
       const end = load<u32>(t.cdf + (<usize>(s + 1) << 2));
-      for (let cf = load<u32>(t.cdf + (<usize>s << 2)); cf < end; cf++) store<u16>(t.lookup + (<usize>cf << 1), <u16>s);
+      for (let cf = load<u32>(t.cdf + (<usize>s << 2)); cf < end; cf++) {
+        if (t.lookupBytes == 1) store<u8>(t.lookup + cf, <u8>s);
+        else store<u16>(t.lookup + (<usize>cf << 1), <u16>s);
+      }
     }
   }
   return t;
@@ -51,12 +56,14 @@ export class Categorical {
   symbolCount: u32 = 0;
   cdf: usize = 0;
   lookup: usize = 0;
+  lookupBytes: u32 = 0;
 
   use(t: CategoricalTable): Categorical {
     this.precision = t.precision;
     this.symbolCount = t.symbolCount;
     this.cdf = t.cdf;
     this.lookup = t.lookup;
+    this.lookupBytes = t.lookupBytes;
     return this;
   }
 
@@ -73,7 +80,7 @@ export class Categorical {
   @inline locate(i: u32, cf: u32): u64 {
     let symbol: u32;
     if (this.lookup) {
-      symbol = load<u16>(this.lookup + (<usize>cf << 1));
+      symbol = this.lookupBytes == 1 ? <u32>load<u8>(this.lookup + cf) : <u32>load<u16>(this.lookup + (<usize>cf << 1));
     } else {
       let lo: u32 = 0;
       let hi = this.symbolCount;
