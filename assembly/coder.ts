@@ -12,6 +12,9 @@
 
 import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
 
+/** Returned by a strict pop that found the tail empty. */
+export const EXHAUSTED: i32 = 0x7fffffff;
+
 /** -1 when every element is codable; i >= 0 for bad parameters at i; -(i + 2) for a bad symbol at i. */
 export function firstInvalid<D>(symbols: usize, n: u32, d: D): i32 {
   if (!symbols && !d.hasParameters) return -1;
@@ -81,6 +84,9 @@ export function popSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, out: 
       if (length > 0) {
         length--;
         word = load<u32>(tail + (<usize>length << 2));
+      } else if (m.strict) {
+        m.tailLength = 0;
+        return EXHAUSTED;
       } else {
         word = implicitWord(borrowed++);
       }

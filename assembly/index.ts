@@ -1,7 +1,8 @@
 // The WASM module's whole public surface. Every coding call works on whole arrays in linear memory:
 // a view of the message's lanes (laneOffset, laneCount), n symbols (u32) laid out rounds x laneCount,
 // and per-symbol parameter arrays. Push and pop return -1, or the index of the first element that
-// cannot be coded (i >= 0: its parameters; -(i + 2): its symbol), before touching the message.
+// cannot be coded (i >= 0: its parameters; -(i + 2): its symbol), before touching the message; a
+// strict message's pop returns EXHAUSTED (0x7fffffff) when it runs out of coded bits.
 
 import { Message } from './message';
 import { intervalsOf, popSymbols, pushSymbols } from './coder';
@@ -16,7 +17,7 @@ export { alloc, free } from './memory';
 export * from './math';
 export {
   message_create, message_allocate, message_free, message_lanes, message_tail_length, message_borrowed,
-  message_heads, message_tail, message_first_invalid_head, message_is_initial,
+  message_heads, message_tail, message_first_invalid_head, message_is_initial, message_set_strict,
 } from './message';
 export { categorical_table_create, categorical_table_free } from './dists/categorical';
 export { gaussian_bin_centres, gaussian_bin_of } from './dists/gaussian';

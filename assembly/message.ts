@@ -17,6 +17,11 @@ export class Message {
   tailLength: u32;
   tailCapacity: u32;
   borrowed: u32;
+  /**
+   * Set while decoding a file: its pops mirror the encoder's pushes and so never reach below the
+   * bottom of the tail; one that does proves the file corrupt, and stops the decode right there.
+   */
+  strict: bool;
   heads: usize; // u64[lanes]
   tail: usize; // u32[tailCapacity], bottom first
 }
@@ -46,6 +51,7 @@ function allocMessage(lanes: u32, tailCapacity: u32): Message {
   m.tailLength = 0;
   m.tailCapacity = tailCapacity;
   m.borrowed = 0;
+  m.strict = false;
   m.heads = heap.alloc(<usize>lanes << 3);
   m.tail = heap.alloc(<usize>max<u32>(tailCapacity, 1) << 2);
   return m;
@@ -71,6 +77,7 @@ export function message_free(m: Message): void {
   heap.free(changetype<usize>(m));
 }
 
+export function message_set_strict(m: Message, strict: bool): void { m.strict = strict; }
 export function message_lanes(m: Message): u32 { return m.lanes; }
 export function message_tail_length(m: Message): u32 { return m.tailLength; }
 export function message_borrowed(m: Message): u32 { return m.borrowed; }

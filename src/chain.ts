@@ -136,6 +136,7 @@ export function decompressChain(
 ): Uint32Array {
   checkSettings(model, settings);
   const message = Message.fromBytes(bytes);
+  message.strict = true; // a valid message never runs dry while decoding: stop at once if this one does
   try {
     if (message.lanes !== settings.chains) {
       throw new BbansError('CORRUPT_MESSAGE', `message has ${message.lanes} lanes but the settings say ${settings.chains} chains`);

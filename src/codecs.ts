@@ -22,6 +22,8 @@ export interface DistributionCodec extends Codec<Uint32Array> {
 }
 
 export const MAX_PRECISION = 31;
+/** What a strict message's pop returns when it runs out of coded bits (see Message.strict). */
+const EXHAUSTED = 0x7fffffff;
 export const MAX_BINS_LOG2 = 16;
 export const MAX_TRIALS = 1000;
 
@@ -46,6 +48,9 @@ function arrayCodec(spec: ArrayCodecSpec): DistributionCodec {
   const pop = kernel(`${spec.kernel}_pop`);
   const intervals = core[`${spec.kernel}_intervals`] as (symbols: number, n: number, out: number, ...params: number[]) => number;
   const fail = (result: number, symbols?: Uint32Array): never => {
+    if (result === EXHAUSTED) {
+      throw new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
+    }
     if (result >= 0) {
       throw new BbansError('INVALID_PARAMETER', `${spec.kernel}: element ${result} has invalid parameters (${spec.describeParams(result)})`);
     }

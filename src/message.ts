@@ -20,6 +20,7 @@ interface MessageKernels {
   message_tail(ptr: number): number;
   message_first_invalid_head(ptr: number): number;
   message_is_initial(ptr: number): number;
+  message_set_strict(ptr: number, strict: number): void;
 }
 const kernels = core as unknown as MessageKernels;
 
@@ -98,6 +99,15 @@ export class Message {
   /** True when the message is back at the fixed start state (a decode that used up every bit). */
   isInitial(): boolean {
     return kernels.message_is_initial(this.pointer) === 1;
+  }
+
+  /**
+   * Strict: a pop that would reach below the bottom of the tail fails (CORRUPT_MESSAGE) instead of
+   * taking the start state's implicit words. Right when decoding what an encoder wrote, whose pops
+   * mirror its pushes; wrong when popping first, as bits-back encoding does.
+   */
+  set strict(strict: boolean) {
+    kernels.message_set_strict(this.pointer, strict ? 1 : 0);
   }
 
   view(offset: number, count: number): LaneView {

@@ -89,5 +89,9 @@ describe('decoding refuses what it cannot reproduce exactly', () => {
     await expectCode(decompress(encodeContainer({ ...header, count: 2 ** 20 }, message)), 'HEADER_LIMIT', /exceed the limit/);
     await expectCode(decompress(encodeContainer({ ...header, chains: 2 ** 30 }, message)), 'HEADER_LIMIT', /chain count/);
     await expectCode(decompress(encodeContainer({ ...header, binsLog2: 40 }, message)), 'CORRUPT_MESSAGE', /precisions/);
+    // Within the limits but far more images than the message codes: refused as soon as it runs dry.
+    const started = performance.now();
+    await expectCode(decompress(encodeContainer({ ...header, count: 300_000 }, message)), 'CORRUPT_MESSAGE', /ran out of coded bits/);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
