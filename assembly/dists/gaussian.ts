@@ -96,13 +96,46 @@ export class GaussianPosterior {
     return (<u64>start << 32) | (this.cdfAt(mu, sigma, symbol + 1) - start);
   }
 
+  /** The bin holding value x: the number of finite edges at or below it (comparisons only). */
+  @inline binOfValue(x: f64): u32 {
+    let lo: u32 = 0;
+    let hi = <u32>1 << this.binsLog2;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (load<f64>(this.edges + (<usize>mid << 3)) <= x) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   @inline locate(i: u32, cf: u32): u64 {
     const mu = <f64>load<f32>(this.means + (<usize>i << 2));
     const sigma = <f64>load<f32>(this.scales + (<usize>i << 2));
+    // Guess the bin from the continuous quantile and check it with two CDF evaluations; a miss
+    // (the floors and the freq >= 1 of tail bins move the quantised table off the continuous one)
+    // falls back to the binary search, narrowed by what the check learned.
+    const bins = <u32>1 << this.binsLog2;
+    const total = <f64>(<u64>1 << this.precision);
+    const guess = this.binOfValue(mu + sigma * ndtri((<f64>cf + 0.5) / total));
     let lo: u32 = 0;
-    let hi = <u32>1 << this.binsLog2;
+    let hi = bins;
     let start: u32 = 0;
     let end = <u32>(<u64>1 << this.precision);
+    const guessStart = this.cdfAt(mu, sigma, guess);
+    if (guessStart <= cf) {
+      lo = guess;
+      start = guessStart;
+      const guessEnd = this.cdfAt(mu, sigma, guess + 1);
+      if (guessEnd > cf) {
+        this.found = guess;
+        return (<u64>guessStart << 32) | (guessEnd - guessStart);
+      }
+      lo = guess + 1;
+      start = guessEnd;
+    } else {
+      hi = guess;
+      end = guessStart;
+    }
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
       const c = this.cdfAt(mu, sigma, mid);
