@@ -102,17 +102,23 @@ export class BetaBinomial {
     const target = this.mirrored ? (<u32>(<u64>1 << this.precision) - 1 - cf) : cf;
     let mass = this.firstMass;
     let below: f64 = 0;
-    let start: u32 = 0;
+    let before: f64 = 0;
+    const spare = this.spare();
     let k: u32 = 0;
     for (; k < this.trials; k++) {
+      before = below;
       below += mass;
-      const end = this.cumulative(below, k + 1);
-      if (end > target) break;
+      // C(k + 1) > target, i.e. floor(s * spare) + k + 1 > target, is s * spare >= target - k for
+      // an integer target: the same test without converting to an integer on every step.
+      const s = below < 1 ? below : 1;
+      if (s * spare >= <f64>target - <f64>k) break;
       mass *= this.ratio(k);
-      start = end;
     }
-    // Stopped at k, or ran to the last symbol, whose interval always ends at 2^precision.
-    const end = this.cumulative(below, k + 1 + <u32>(k == this.trials));
+    // Stopped at k, or ran to the last symbol (its mass below is all of it, and its interval
+    // always ends at 2^precision).
+    if (k == this.trials) before = below;
+    const start = this.cumulative(before, k);
+    const end = k == this.trials ? <u32>(<u64>1 << this.precision) : this.cumulative(below, k + 1);
     this.found = this.mirrored ? this.trials - k : k;
     return this.orient((<u64>start << 32) | (end - start));
   }
