@@ -13,6 +13,13 @@ import { progressBar } from './progress.js';
 
 const SUFFIX = '.bbans';
 
+/** What every command that writes a coded or decoded file takes. */
+const OUTPUT_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  force: { type: 'boolean', short: 'f', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
+} as const;
+
 type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
 
 function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>, usage: string): Parsed {
@@ -57,9 +64,7 @@ export async function compressCommand(argv: string[]): Promise<void> {
     model: { type: 'string', default: 'mnist-8bit' },
     chains: { type: 'string' },
     shape: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean', short: 'f', default: false },
-    quiet: { type: 'boolean', short: 'q', default: false },
+    ...OUTPUT_OPTIONS,
   }, COMPRESS_USAGE);
   if (values.help) return void console.log(COMPRESS_USAGE);
   const input = onlyInput(positionals, COMPRESS_USAGE);
@@ -88,11 +93,7 @@ export const DECOMPRESS_USAGE = `usage: bbans decompress [-o OUT] [-f] [-q] IN
   default; - reads stdin / writes stdout. Refuses to overwrite without -f.`;
 
 export async function decompressCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, {
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean', short: 'f', default: false },
-    quiet: { type: 'boolean', short: 'q', default: false },
-  }, DECOMPRESS_USAGE);
+  const { values, positionals } = parse(argv, OUTPUT_OPTIONS, DECOMPRESS_USAGE);
   if (values.help) return void console.log(DECOMPRESS_USAGE);
   const input = onlyInput(positionals, DECOMPRESS_USAGE);
   let output = values.output as string | undefined;
