@@ -14,5 +14,5 @@ describe('golden bytes', () => {
   });
 });
 
-const GOLDEN_LENGTH = 2876;
-const GOLDEN_SHA256 = '547deb83f0ed73c0be3c1a2f54aa8b6e2346706b1bcd468ef3673a8e2f854295';
+const GOLDEN_LENGTH = 2864;
+const GOLDEN_SHA256 = 'a0a466455e61547f53f6911949bd1b89d5a3f6ae1c5ba83aba4c16f5dc3de2c5';
