@@ -7,6 +7,7 @@ import { type ProgressCallback, compressChain, decompressChain } from './chain.j
 import { crc32 } from './crc32.js';
 import { type CodecModel, loadModel } from './models.js';
 import { toHex } from './sha256.js';
+import { elementCount } from './shape.js';
 
 export interface ImageBatch {
   /** Pixels, row-major, one byte each: shape[0] images of shape[1..] pixels. */
@@ -17,7 +18,7 @@ export interface ImageBatch {
 export interface CompressOptions {
   /** A shipped model by name ('mnist-binary', 'mnist-8bit') or one loaded with loadModel. */
   model: string | CodecModel;
-  /** Independent chains; fewer cost less (an 8-byte head and an un-refunded first image each). */
+  /** Independent chains; fewer cost less (~10 bytes each: an 8-byte head and the start bits its first pops take). */
   chains?: number;
   /** 2^binsLog2 equal-mass latent bins per dimension. */
   binsLog2?: number;
@@ -36,7 +37,7 @@ function invalidImages(message: string): never {
 }
 
 function asBatch(images: Uint8Array | ImageBatch, itemShape: number[]): ImageBatch {
-  const itemPixels = itemShape.reduce((a, b) => a * b, 1);
+  const itemPixels = elementCount(itemShape);
   if (images instanceof Uint8Array) {
     if (images.length % itemPixels !== 0) invalidImages(`${images.length} bytes is not a whole number of ${itemPixels}-pixel images`);
     return { data: images, shape: [images.length / itemPixels, ...itemShape] };
@@ -46,7 +47,7 @@ function asBatch(images: Uint8Array | ImageBatch, itemShape: number[]): ImageBat
   if (!Array.isArray(shape) || shape.length < 2 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     invalidImages(`images.shape must be [count, ...dims] of non-negative integers, got ${JSON.stringify(shape)}`);
   }
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = elementCount(shape);
   if (size !== data.length) invalidImages(`shape ${shape.join('x')} holds ${size} pixels but data has ${data.length}`);
   return images;
 }
@@ -60,7 +61,7 @@ export async function compress(images: Uint8Array | ImageBatch, options: Compres
   const itemPixels = model.spec.pixels;
   const { data, shape } = asBatch(images, model.itemShape);
   const count = shape[0];
-  const perItem = shape.slice(1).reduce((a, b) => a * b, 1);
+  const perItem = elementCount(shape.slice(1));
   if (perItem !== itemPixels) invalidImages(`model ${model.name} codes ${itemPixels}-pixel images, got images of ${shape.slice(1).join('x')}`);
   if (data.length > MAX_TOTAL_PIXELS) invalidImages(`${data.length} pixels exceed the limit of ${MAX_TOTAL_PIXELS} per file`);
   const maxPixel = model.spec.maxPixelValue;
@@ -106,7 +107,7 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
       `model mismatch: the file needs ${header.modelName}@${toHex(header.fingerprint)}, got ${model.name}@${toHex(model.fingerprint)}`,
     );
   }
-  const itemPixels = header.itemShape.reduce((a, b) => a * b, 1);
+  const itemPixels = elementCount(header.itemShape);
   if (itemPixels !== model.spec.pixels) {
     throw new BbansError('CORRUPT_MESSAGE', `header says ${header.itemShape.join('x')} images but model ${model.name} codes ${model.spec.pixels} pixels`);
   }

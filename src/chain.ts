@@ -1,7 +1,7 @@
 // The bits-back chain across data points. N points are coded by B independent chains: point i goes
 // to lane i mod B, and once the batch size has ramped up (see RAMP_GROWTH), points t*B .. t*B + B - 1
-// form a batch, so every network call sees a whole batch. Per batch: pop latents from the posterior, push the data under the likelihood, push the
-// latents under the uniform prior over equal-mass bins. Decompression runs the batches backwards,
+// form a batch, so every network call sees a whole batch. Per batch: pop latents from the posterior,
+// push the data under the likelihood, push the latents under the uniform prior over equal-mass bins. Decompression runs the batches backwards,
 // and the batch layout is the same on both sides, so the networks see exactly the same inputs.
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
@@ -21,7 +21,7 @@ export interface LatentVariableModel {
 }
 
 export interface ChainSettings {
-  /** Independent chains (lanes); each costs an 8-byte head and an un-refunded first point. */
+  /** Independent chains (lanes); each costs its 8-byte head and the start bits its first pops take (~10 bytes measured). */
   chains: number;
   /** Latent bins per dimension: 2^binsLog2 equal-mass bins of N(0, 1). */
   binsLog2: number;

@@ -11,6 +11,7 @@
 
 import { BbansError } from './errors.js';
 import { MAX_LANES } from './message.js';
+import { elementCount } from './shape.js';
 
 export const MAGIC = Uint8Array.of(0x42, 0x42, 0x41, 0x4e); // "BBAN"
 export const FORMAT_VERSION = 1;
@@ -140,7 +141,7 @@ export function decodeContainer(bytes: Uint8Array): { header: ContainerHeader; m
   if (rank < 1 || rank > MAX_RANK) throw new BbansError('HEADER_LIMIT', `bbans header: rank ${rank} is outside 1..${MAX_RANK}`);
   const itemShape: number[] = [];
   for (let i = 0; i < rank; i++) itemShape.push(r.varint('dimension', MAX_ITEM_PIXELS));
-  const itemPixels = itemShape.reduce((a, b) => a * b, 1);
+  const itemPixels = elementCount(itemShape);
   if (itemPixels > MAX_ITEM_PIXELS || itemPixels * count > MAX_TOTAL_PIXELS) {
     throw new BbansError('HEADER_LIMIT', `bbans header: ${count} images of ${itemShape.join('x')} exceed the limit of ${MAX_TOTAL_PIXELS} pixels`);
   }

@@ -7,6 +7,7 @@ import { BbansError, invalidArgument } from './errors.js';
 import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './container.js';
 import { MAX_TRIALS } from './codecs.js';
 import { sha256 } from './sha256.js';
+import { elementCount } from './shape.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
 import { loadLayersModelFrom } from './model/load.js';
@@ -104,7 +105,7 @@ export function createModel(options: CustomModelOptions): CodecModel {
   if (!/^[\x21-\x7e]+$/.test(name) || name.length > MAX_MODEL_NAME) invalidArgument(`model name must be 1..${MAX_MODEL_NAME} printable ASCII characters, got "${name}"`);
   if (!['bernoulli', 'beta-binomial', 'categorical'].includes(likelihood)) invalidArgument(`likelihood must be 'bernoulli', 'beta-binomial' or 'categorical', got "${likelihood}"`);
   if (!Array.isArray(itemShape) || itemShape.length < 1 || itemShape.some((d) => !Number.isInteger(d) || d < 1)) invalidArgument(`itemShape must be positive integers, got ${JSON.stringify(itemShape)}`);
-  const pixels = itemShape.reduce((a, b) => a * b, 1);
+  const pixels = elementCount(itemShape);
   if (pixels > MAX_ITEM_PIXELS) invalidArgument(`items of ${pixels} pixels exceed the limit of ${MAX_ITEM_PIXELS}`);
   const maxValue = likelihood === 'bernoulli' ? 1 : likelihood === 'categorical' ? (options.values ?? 256) - 1 : options.trials ?? 255;
   if (likelihood === 'beta-binomial' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= MAX_TRIALS)) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${maxValue}`);

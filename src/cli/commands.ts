@@ -5,6 +5,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { compress, decompress } from '../api.js';
 import { decodeContainer } from '../container.js';
 import { toHex } from '../sha256.js';
+import { elementCount } from '../shape.js';
 import { IdxFormatError, readIdx, writeIdx } from '../data/idx.js';
 import { binarize } from '../data/binarize.js';
 import { STDIO, checkOutput, readInput, writeOutput } from './files.js';
@@ -114,7 +115,7 @@ export async function infoCommand(argv: string[]): Promise<void> {
   if (values.help) return void console.log(INFO_USAGE);
   const bytes = await readInput(onlyInput(positionals, INFO_USAGE));
   const { header, message } = decodeContainer(bytes);
-  const pixels = header.count * header.itemShape.reduce((a, b) => a * b, 1);
+  const pixels = header.count * elementCount(header.itemShape);
   console.log(`model             ${header.modelName} (fingerprint ${toHex(header.fingerprint)})
 source            ${header.source}
 images            ${header.count} x ${header.itemShape.join('x')}

@@ -2,6 +2,8 @@
 // big-endian uint32 dimensions, then the data in row-major order. Only the unsigned-byte
 // type (0x08) is supported: every file this package reads or writes is 8-bit.
 
+import { elementCount } from '../shape.js';
+
 export const IDX_UBYTE_TYPE = 0x08;
 
 /** An n-dimensional array of bytes, row-major, as stored in an idx file. */
@@ -18,10 +20,6 @@ export class IdxFormatError extends Error {
     super(`idx: ${message}`);
     this.name = 'IdxFormatError';
   }
-}
-
-function elementCount(dims: readonly number[]): number {
-  return dims.reduce((product, dim) => product * dim, 1);
 }
 
 const TYPE_NAMES: Record<number, string> = {
