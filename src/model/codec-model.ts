@@ -23,7 +23,7 @@ function run(model: tf.LayersModel, input: Float32Array, batch: number, width: n
   }
 }
 
-export function vaeCodecModel(vae: Vae, precision: number = LIKELIHOOD_PRECISION[vae.spec.likelihood]): LatentVariableModel {
+export function vaeCodecModel(vae: Vae, precision: number): LatentVariableModel {
   const { pixels, latent, likelihood, maxPixelValue } = vae.spec;
   return {
     dataSize: pixels,
