@@ -6,7 +6,7 @@
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { MAX_LANES, Message } from './message.js';
-import { type Codec, type DistributionCodec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
+import { type Codec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
 
 /** What the chain needs of a latent-variable model. Arrays are row-major, one row per data point. */
 export interface LatentVariableModel {
@@ -14,10 +14,11 @@ export interface LatentVariableModel {
   readonly latentSize: number;
   /** Posterior q(z | x) for `batch` points: mean and standard deviation of each latent. */
   encode(data: Float32Array, batch: number): { means: Float32Array; scales: Float32Array };
-  /** Likelihood parameters for `batch` latent vectors, each array batch x dataSize (x values per symbol). */
-  decode(latents: Float32Array, batch: number): Float32Array[];
-  /** The data codec for parameter arrays already laid out dataSize x batch (one lane per point). */
-  likelihood(params: Float32Array[]): DistributionCodec;
+  /**
+   * The data codec p(x | z) for `batch` latent vectors (the bins' centres, batch x latentSize): it
+   * codes dataSize x batch symbols laid out lane-major (one lane per point).
+   */
+  likelihood(latents: Float32Array, batch: number): Codec<Uint32Array>;
 }
 
 export interface ChainSettings {
@@ -57,8 +58,7 @@ function batchCodec(model: LatentVariableModel, settings: ChainSettings, batch: 
   return bitsBack<Uint32Array, Uint32Array>({
     prior: uniform(binsLog2, latentSize * batch),
     likelihood(latents) {
-      const centres = binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize));
-      return model.likelihood(model.decode(centres, batch).map((p) => toLaneMajor(p, batch, dataSize, p.length / (batch * dataSize))));
+      return model.likelihood(binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize)), batch);
     },
     posterior(data) {
       const { means, scales } = model.encode(Float32Array.from(fromLaneMajor(data, batch, dataSize)), batch);

@@ -7,3 +7,7 @@ export {
   binCentres, binOf, serial, onLanes, bitsBack,
 } from './codecs.js';
 export { type LatentVariableModel, type ChainSettings, compressChain, decompressChain } from './chain.js';
+export {
+  type PixelNetworkSpec, type PixelNetwork, type DenseLayer, type CausalWindow, type AutoregressiveCodec,
+  pixelNetwork, localAutoregressive,
+} from './autoregressive.js';

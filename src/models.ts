@@ -11,20 +11,23 @@ import { elementCount } from './shape.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
 import { loadLayersModelFrom } from './model/load.js';
-import { LIKELIHOOD_PRECISION, vaeCodecModel } from './model/codec-model.js';
-import type { Vae } from './model/vae.js';
-import { type LatentModelSpec, type ModelName, type PixelLikelihood, VAE_SPECS, isModelName } from './model/spec.js';
+import type { Networks, Vae } from './model/architecture.js';
+import { architectureOf } from './model/architectures.js';
+import type { PixelLikelihood, VaeSpec } from './model/factorized-vae.js';
+import type { LocalArVaeSpec, LocalPixelLikelihood } from './model/local-ar-vae.js';
+import type { CausalWindow } from './model/causal-window.js';
+import { type ModelName, type ModelSpec, SHIPPED_SPECS, isModelName } from './model/spec.js';
 
 const MODELS_URL = new URL('../models/', import.meta.url);
 
 export interface CodecModel {
   name: string;
-  spec: LatentModelSpec;
+  spec: ModelSpec;
   /** Shape of one item, e.g. [28, 28]; flat pixel arrays are read as items of this shape. */
   itemShape: number[];
   /** The tfjs networks themselves, e.g. to evaluate the model's ELBO. */
   vae: Vae;
-  /** First 16 bytes of SHA-256 over both networks' topology and weights. */
+  /** First 16 bytes of SHA-256 over every network's topology and weights. */
   fingerprint: Uint8Array;
   /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
   latent(likelihoodPrecision: number): LatentVariableModel;
@@ -40,20 +43,23 @@ function networkBytes(model: tf.LayersModel): Uint8Array[] {
   return [topology, ...weights];
 }
 
-export function fingerprintOf(encoder: tf.LayersModel, decoder: tf.LayersModel): Uint8Array {
-  return sha256(...networkBytes(encoder), ...networkBytes(decoder)).slice(0, FINGERPRINT_BYTES);
+/** SHA-256 over the networks in the architecture's order (for the paper's VAEs: encoder, decoder). */
+export function fingerprintOf(...networks: tf.LayersModel[]): Uint8Array {
+  return sha256(...networks.flatMap(networkBytes)).slice(0, FINGERPRINT_BYTES);
 }
 
-function codecModelOf(spec: LatentModelSpec, itemShape: number[], encoder: tf.LayersModel, decoder: tf.LayersModel): CodecModel {
-  const vae = { spec, encoder, decoder };
+function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks): CodecModel {
+  const architecture = architectureOf(spec);
+  architecture.validate(spec, networks);
+  const vae = { spec, networks };
   return {
     name: spec.name,
     spec,
     itemShape,
     vae,
-    fingerprint: fingerprintOf(encoder, decoder),
-    defaultLikelihoodPrecision: LIKELIHOOD_PRECISION[spec.likelihood],
-    latent: (precision: number) => vaeCodecModel(vae, precision),
+    fingerprint: fingerprintOf(...architecture.networkNames.map((name) => networks[name]!)),
+    defaultLikelihoodPrecision: architecture.defaultPrecision(spec),
+    latent: (precision: number) => architecture.codec(vae, precision),
   };
 }
 
@@ -62,26 +68,32 @@ const loaded = new Map<ModelName, Promise<CodecModel>>();
 /** Loads a shipped model on the tfjs wasm backend (once per process). */
 export function loadModel(name: string): Promise<CodecModel> {
   if (!isModelName(name)) {
-    return Promise.reject(new BbansError('INVALID_ARGUMENT', `unknown model "${name}"; the shipped models are ${Object.keys(VAE_SPECS).join(', ')}`));
+    return Promise.reject(new BbansError('INVALID_ARGUMENT', `unknown model "${name}"; the shipped models are ${Object.keys(SHIPPED_SPECS).join(', ')}`));
   }
   let model = loaded.get(name);
   if (!model) {
     model = (async () => {
       await useWasmBackend();
       const base = new URL(`${name}/`, MODELS_URL);
-      const [encoder, decoder] = await Promise.all([loadLayersModelFrom(new URL('encoder/', base)), loadLayersModelFrom(new URL('decoder/', base))]);
-      return codecModelOf(VAE_SPECS[name], [28, 28], encoder, decoder);
+      const spec = SHIPPED_SPECS[name];
+      const names = architectureOf(spec).networkNames;
+      const models = await Promise.all(names.map((network) => loadLayersModelFrom(new URL(`${network}/`, base))));
+      return codecModelOf(spec, [28, 28], Object.fromEntries(names.map((network, i) => [network, models[i]!])));
     })();
     loaded.set(name, model);
   }
   return model;
 }
 
-export interface CustomModelOptions {
+interface CustomModelBase {
   /** Stored in every file this model writes (ASCII, at most 64 characters). */
   name: string;
   /** Pixels [batch, prod(itemShape)] as float32 values -> [mean, standard deviation] of each latent, [batch, latent] each. */
   encoder: tf.LayersModel;
+}
+
+/** The paper's kind of VAE: pixels independent given z. */
+export interface CustomVaeOptions extends CustomModelBase {
   /**
    * Latents [batch, latent] -> Bernoulli logits [batch, P], or beta-binomial [alpha, beta] (positive)
    * [batch, P] each, or categorical logits [batch, P * values] (pixel-major), with P = prod(itemShape).
@@ -95,32 +107,83 @@ export interface CustomModelOptions {
   values?: number;
 }
 
-function outputShapes(model: tf.LayersModel): number[][] {
-  return model.outputs.map((o) => o.shape.slice(1).map((d) => d ?? -1));
+/**
+ * A local autoregressive VAE (the architecture of mnist-8bit-ar): decoder latents [batch, latent] ->
+ * features [batch, P * F]; pixel network with inputs [neighbours, F] laid out as the layers of
+ * src/model/local-ar-vae.ts builds them (checked layer by layer).
+ */
+export interface CustomLocalArOptions extends CustomModelBase {
+  architecture: 'local-ar-vae';
+  decoder: tf.LayersModel;
+  pixel: tf.LayersModel;
+  likelihood: LocalPixelLikelihood;
+  /** [height, width]. */
+  itemShape: [number, number];
+  /** Pixels take values 0..maxPixelValue (default 255 for a mixture, 1 for Bernoulli). */
+  maxPixelValue?: number;
+  window?: CausalWindow;
+}
+
+export type CustomModelOptions = CustomVaeOptions | CustomLocalArOptions;
+
+function checkItemShape(itemShape: unknown, rank?: number): number {
+  if (!Array.isArray(itemShape) || itemShape.length < 1 || (rank !== undefined && itemShape.length !== rank) || itemShape.some((d) => !Number.isInteger(d) || d < 1)) {
+    invalidArgument(`itemShape must be ${rank ?? 'one or more'} positive integers, got ${JSON.stringify(itemShape)}`);
+  }
+  const pixels = elementCount(itemShape);
+  if (pixels > MAX_ITEM_PIXELS) invalidArgument(`items of ${pixels} pixels exceed the limit of ${MAX_ITEM_PIXELS}`);
+  return pixels;
+}
+
+function units(model: tf.LayersModel, layer: string): number {
+  try {
+    return (model.getLayer(layer).getConfig() as { units: number }).units;
+  } catch {
+    return invalidArgument(`pixel network: layer ${layer} is missing`);
+  }
+}
+
+function localArSpec(options: CustomLocalArOptions): LocalArVaeSpec {
+  const { name, encoder, decoder, pixel, likelihood, itemShape } = options;
+  if (!['bernoulli', 'logistic-mixture'].includes(likelihood)) invalidArgument(`likelihood must be 'bernoulli' or 'logistic-mixture' for a local autoregressive model, got "${likelihood}"`);
+  const pixels = checkItemShape(itemShape, 2);
+  const maxPixelValue = options.maxPixelValue ?? (likelihood === 'bernoulli' ? 1 : 255);
+  if (!(Number.isInteger(maxPixelValue) && maxPixelValue >= 1 && maxPixelValue <= 65535) || (likelihood === 'bernoulli' && maxPixelValue !== 1)) {
+    invalidArgument(`maxPixelValue must be an integer in 1..65535 (1 for Bernoulli pixels), got ${maxPixelValue}`);
+  }
+  const window = options.window ?? { rows: 2, halfWidth: 2 };
+  if (!(Number.isInteger(window.rows) && Number.isInteger(window.halfWidth) && window.rows >= 0 && window.halfWidth >= 0 && window.rows + window.halfWidth >= 1 && window.rows <= 8 && window.halfWidth <= 8)) {
+    invalidArgument(`window must be { rows, halfWidth } integers in 0..8, not both 0, got ${JSON.stringify(window)}`);
+  }
+  const pixelHidden = [units(pixel, 'pixel_hidden_0_features')];
+  while (pixel.layers.some((l) => l.name === `pixel_hidden_${pixelHidden.length}`)) pixelHidden.push(units(pixel, `pixel_hidden_${pixelHidden.length}`));
+  const features = (decoder.outputs[0]?.shape[1] ?? 0) / pixels;
+  if (!Number.isInteger(features) || features < 1) invalidArgument(`decoder must give a whole number of features per pixel, [batch, ${pixels} * F]; it gives ${JSON.stringify(decoder.outputs[0]?.shape)}`);
+  return {
+    name, architecture: 'local-ar-vae', height: itemShape[0], width: itemShape[1], pixels,
+    latent: encoder.outputs[0]?.shape[1] ?? -1, maxPixelValue, likelihood,
+    components: likelihood === 'bernoulli' ? 1 : units(pixel, 'pixel_logits'), features, window, pixelHidden,
+  };
+}
+
+function vaeSpec(options: CustomVaeOptions): VaeSpec {
+  const { name, encoder, likelihood, itemShape } = options;
+  if (!['bernoulli', 'beta-binomial', 'categorical'].includes(likelihood)) invalidArgument(`likelihood must be 'bernoulli', 'beta-binomial' or 'categorical', got "${likelihood}"`);
+  const pixels = checkItemShape(itemShape);
+  const maxValue = likelihood === 'bernoulli' ? 1 : likelihood === 'categorical' ? (options.values ?? 256) - 1 : options.trials ?? 255;
+  if (likelihood === 'beta-binomial' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= MAX_TRIALS)) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${maxValue}`);
+  if (likelihood === 'categorical' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= 255)) invalidArgument(`values must be an integer in 2..256, got ${maxValue + 1}`);
+  return { name, architecture: 'vae', pixels, latent: encoder.outputs[0]?.shape[1] ?? -1, likelihood, maxPixelValue: maxValue };
 }
 
 /** Wraps a user's own VAE so compress/decompress can use it (pass it as `model` to both). */
 export function createModel(options: CustomModelOptions): CodecModel {
-  const { name, encoder, decoder, likelihood, itemShape } = options;
-  if (!/^[\x21-\x7e]+$/.test(name) || name.length > MAX_MODEL_NAME) invalidArgument(`model name must be 1..${MAX_MODEL_NAME} printable ASCII characters, got "${name}"`);
-  if (!['bernoulli', 'beta-binomial', 'categorical'].includes(likelihood)) invalidArgument(`likelihood must be 'bernoulli', 'beta-binomial' or 'categorical', got "${likelihood}"`);
-  if (!Array.isArray(itemShape) || itemShape.length < 1 || itemShape.some((d) => !Number.isInteger(d) || d < 1)) invalidArgument(`itemShape must be positive integers, got ${JSON.stringify(itemShape)}`);
-  const pixels = elementCount(itemShape);
-  if (pixels > MAX_ITEM_PIXELS) invalidArgument(`items of ${pixels} pixels exceed the limit of ${MAX_ITEM_PIXELS}`);
-  const maxValue = likelihood === 'bernoulli' ? 1 : likelihood === 'categorical' ? (options.values ?? 256) - 1 : options.trials ?? 255;
-  if (likelihood === 'beta-binomial' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= MAX_TRIALS)) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${maxValue}`);
-  if (likelihood === 'categorical' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= 255)) invalidArgument(`values must be an integer in 2..256, got ${maxValue + 1}`);
-
-  const encoderOut = outputShapes(encoder);
-  const latent = encoderOut[0]?.[0] ?? -1;
-  if (encoder.inputs[0]?.shape.slice(1).join() !== String(pixels) || encoderOut.length !== 2 || encoderOut.some((s) => s.length !== 1 || s[0] !== latent) || latent < 1) {
-    invalidArgument(`encoder must map [batch, ${pixels}] to two [batch, latent] outputs (mean, standard deviation); it maps [batch, ${encoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(encoderOut)}`);
+  const { name } = options;
+  if (typeof name !== 'string' || !/^[\x21-\x7e]+$/.test(name) || name.length > MAX_MODEL_NAME) invalidArgument(`model name must be 1..${MAX_MODEL_NAME} printable ASCII characters, got "${name}"`);
+  if ('architecture' in options && options.architecture === 'local-ar-vae') {
+    const { encoder, decoder, pixel } = options;
+    return codecModelOf(localArSpec(options), [...options.itemShape], { encoder, decoder, pixel });
   }
-  const decoderOut = outputShapes(decoder);
-  const heads = likelihood === 'beta-binomial' ? 2 : 1;
-  const width = likelihood === 'categorical' ? pixels * (maxValue + 1) : pixels;
-  if (decoder.inputs[0]?.shape.slice(1).join() !== String(latent) || decoderOut.length !== heads || decoderOut.some((s) => s.join() !== String(width))) {
-    invalidArgument(`decoder must map [batch, ${latent}] to ${heads} output(s) of [batch, ${width}] for ${likelihood} pixels; it maps [batch, ${decoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(decoderOut)}`);
-  }
-  return codecModelOf({ name, pixels, latent, likelihood, maxPixelValue: maxValue }, [...itemShape], encoder, decoder);
+  const vaeOptions = options as CustomVaeOptions;
+  return codecModelOf(vaeSpec(vaeOptions), [...vaeOptions.itemShape], { encoder: vaeOptions.encoder, decoder: vaeOptions.decoder });
 }

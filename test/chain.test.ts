@@ -24,7 +24,7 @@ function toyModel(kind: 'bernoulli' | 'beta-binomial'): LatentVariableModel {
       }
       return { means, scales };
     },
-    decode(latents, batch) {
+    likelihood(latents, batch) {
       const first = new Float32Array(batch * dataSize);
       const second = new Float32Array(batch * dataSize);
       for (let b = 0; b < batch; b++) {
@@ -34,9 +34,9 @@ function toyModel(kind: 'bernoulli' | 'beta-binomial'): LatentVariableModel {
           second[b * dataSize + d] = Math.exp(-z) + 0.1;
         }
       }
-      return kind === 'bernoulli' ? [first] : [first, second];
+      const [p, q] = [toLaneMajor(first, batch, dataSize), toLaneMajor(second, batch, dataSize)];
+      return kind === 'bernoulli' ? bernoulli(p, 14) : betaBinomial(255, p, q, 16);
     },
-    likelihood: (params) => (kind === 'bernoulli' ? bernoulli(params[0], 14) : betaBinomial(255, params[0], params[1], 16)),
   };
 }
 

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../src/model/backend.js';
-import { negativeElbo } from '../src/model/elbo.js';
 import { loadVae, saveVae } from '../src/model/io.js';
 import { lgamma } from '../src/model/lgamma.js';
 import { betaBinomialLogPmf, gaussianKlFromStandardNormal, logBinomialCoefficients } from '../src/model/likelihoods.js';
-import { natsToBitsPerDim, VAE_SPECS } from '../src/model/spec.js';
-import { buildVae, trainableVariables } from '../src/model/vae.js';
+import { natsToBitsPerDim, SHIPPED_SPECS } from '../src/model/spec.js';
+import { architectureOf, disposeBatch, trainableVariables } from '../src/model/architectures.js';
 import { loadMnistImages, MNIST_PIXELS } from '../src/data/mnist.js';
 import { saveCheckpoint } from '../src/train/checkpoint.js';
 import { defaultSettings } from '../src/train/settings.js';
@@ -104,37 +103,36 @@ describe('Gaussian KL', () => {
   });
 });
 
-describe('VAE models', () => {
-  it.each(Object.values(VAE_SPECS))('$name encoder and decoder are separate models with the right shapes', async (spec) => {
-    const vae = buildVae(spec, 1);
+describe('architectures', () => {
+  it.each(Object.values(SHIPPED_SPECS))('$name: networks with the right shapes, a positive loss, save and load', async (spec) => {
+    const architecture = architectureOf(spec);
+    const vae = { spec, networks: architecture.build(spec, 1) };
+    expect(Object.keys(vae.networks)).toEqual(architecture.networkNames);
     const batch = 3;
-    const pixels = tf.randomUniform([batch, spec.pixels], 0, spec.maxPixelValue + 1, 'int32', 5).toFloat() as tf.Tensor2D;
-    const [mu, sigma] = vae.encoder.predict(pixels) as tf.Tensor[];
+    const values = tf.tidy(() => tf.randomUniform([batch, spec.pixels], 0, spec.maxPixelValue + 1, 'int32', 5).dataSync());
+    const pixels = Float32Array.from(values);
+    const inputs = architecture.batch(spec, pixels, batch);
+    const [mu, sigma] = vae.networks.encoder!.predict(inputs.pixels) as tf.Tensor[];
     expect(mu!.shape).toEqual([batch, spec.latent]);
     expect(sigma!.shape).toEqual([batch, spec.latent]);
     expect(Math.min(...sigma!.dataSync())).toBeGreaterThan(0);
 
-    const decoded = vae.decoder.predict(tf.zeros([batch, spec.latent]));
-    const outputs = Array.isArray(decoded) ? decoded : [decoded];
-    expect(outputs).toHaveLength(spec.likelihood === 'bernoulli' ? 1 : 2);
-    for (const output of outputs) expect(output.shape).toEqual([batch, spec.pixels]);
-    if (spec.likelihood === 'beta-binomial') {
-      for (const output of outputs) expect(Math.min(...output.dataSync())).toBeGreaterThan(0);
-    }
-
-    const loss = negativeElbo(vae, pixels, tf.zeros([batch, spec.latent]));
+    const loss = architecture.negativeElbo(vae, inputs, tf.zeros([batch, spec.latent]), false);
     expect(loss.shape).toEqual([batch]);
     for (const nats of loss.dataSync()) expect(nats).toBeGreaterThan(0);
     expect(natsToBitsPerDim(784 * Math.LN2, 784)).toBeCloseTo(1, 12);
+    expect(() => architecture.validate(spec, vae.networks)).not.toThrow();
 
     const directory = await mkdtemp(path.join(tmpdir(), 'bbans-vae-'));
     try {
       await saveVae(vae, directory);
-      const loaded = await loadVae(directory, spec.name);
-      const [loadedMu] = loaded.encoder.predict(pixels) as tf.Tensor[];
+      const loaded = await loadVae(directory, spec);
+      const [loadedMu] = loaded.networks.encoder!.predict(inputs.pixels) as tf.Tensor[];
       expect(Array.from(loadedMu!.dataSync())).toEqual(Array.from(mu!.dataSync()));
+      expect(Array.from(architecture.negativeElbo(loaded, inputs, tf.zeros([batch, spec.latent]), false).dataSync())).toEqual(Array.from(loss.dataSync()));
     } finally {
       await rm(directory, { recursive: true, force: true });
+      disposeBatch(inputs);
     }
   });
 });

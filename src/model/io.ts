@@ -7,9 +7,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadLayersModelFrom } from './load.js';
-import type { ModelName } from './spec.js';
-import { VAE_SPECS } from './spec.js';
-import type { Vae } from './vae.js';
+import type { Vae } from './architecture.js';
+import { architectureOf } from './architectures.js';
+import type { ModelSpec } from './spec.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -58,16 +58,13 @@ export function loadLayersModel(directory: string): Promise<tf.LayersModel> {
   return loadLayersModelFrom(pathToFileURL(path.join(directory, path.sep)));
 }
 
-/** A VAE directory holds encoder/ and decoder/, each a model.json + weights.bin pair. */
+/** A model directory holds one folder per network (encoder/, decoder/, ...), each a model.json + weights.bin pair. */
 export async function saveVae(vae: Vae, directory: string): Promise<void> {
-  await saveLayersModel(vae.encoder, path.join(directory, 'encoder'));
-  await saveLayersModel(vae.decoder, path.join(directory, 'decoder'));
+  for (const name of architectureOf(vae.spec).networkNames) await saveLayersModel(vae.networks[name]!, path.join(directory, name));
 }
 
-export async function loadVae(directory: string, name: ModelName): Promise<Vae> {
-  const [encoder, decoder] = await Promise.all([
-    loadLayersModel(path.join(directory, 'encoder')),
-    loadLayersModel(path.join(directory, 'decoder')),
-  ]);
-  return { spec: VAE_SPECS[name], encoder, decoder };
+export async function loadVae(directory: string, spec: ModelSpec): Promise<Vae> {
+  const names = architectureOf(spec).networkNames;
+  const models = await Promise.all(names.map((name) => loadLayersModel(path.join(directory, name))));
+  return { spec, networks: Object.fromEntries(names.map((name, i) => [name, models[i]!])) };
 }

@@ -48,6 +48,11 @@ export function betaBinomialLogPmf(k: tf.Tensor, alpha: tf.Tensor, beta: tf.Tens
   });
 }
 
+/** log Categorical(k | probs) for pixel values k [batch, P] and probabilities [batch, P, values]. */
+export function categoricalLogPmf(k: tf.Tensor, probs: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.log(probs.mul(tf.oneHot(tf.cast(k, 'int32'), probs.shape[2]!)).sum(-1)));
+}
+
 /** KL(N(mu, sigma^2) || N(0, 1)) summed over the last axis, analytic. */
 export function gaussianKlFromStandardNormal(mu: tf.Tensor, sigma: tf.Tensor): tf.Tensor {
   return tf.tidy(() =>

@@ -1,40 +1,35 @@
-// The two VAEs of the paper (Townsend et al. 2019): architecture and pixel likelihood.
+// The models bbans ships, each a spec of one of the architectures (src/model/architectures.ts):
+// the paper's two VAEs (Townsend et al. 2019) and the local autoregressive VAEs that beat them.
+import type { VaeSpec } from './factorized-vae.js';
+import type { LocalArVaeSpec } from './local-ar-vae.js';
 
-export type ModelName = 'mnist-binary' | 'mnist-8bit';
-/** Pixel distributions: Bernoulli (0/1), beta-binomial (0..n) and, for user models, categorical (0..n, a softmax per pixel). */
-export type PixelLikelihood = 'bernoulli' | 'beta-binomial' | 'categorical';
+export type ModelSpec = VaeSpec | LocalArVaeSpec;
 
-/** What coding and evaluation need to know of a VAE, shipped or a user's own. */
-export interface LatentModelSpec {
-  name: string;
-  pixels: number;
-  latent: number;
-  likelihood: PixelLikelihood;
-  /** Pixel values are 0..maxPixelValue (the beta-binomial's n, the categorical's last value); 1 for Bernoulli pixels. */
-  maxPixelValue: number;
-}
-
-/** A shipped model's full architecture, for building and training it. */
-export interface VaeSpec extends LatentModelSpec {
-  name: ModelName;
-  hidden: number;
-  /** Hidden-layer activation, as in the reference MLP VAEs. */
-  activation: 'relu';
-}
-
-export const VAE_SPECS: Readonly<Record<ModelName, VaeSpec>> = Object.freeze({
+export const SHIPPED_SPECS = Object.freeze({
   'mnist-binary': {
-    name: 'mnist-binary', pixels: 784, hidden: 100, latent: 40,
-    activation: 'relu', likelihood: 'bernoulli', maxPixelValue: 1,
+    name: 'mnist-binary', architecture: 'vae', pixels: 784, hidden: 100, latent: 40,
+    likelihood: 'bernoulli', maxPixelValue: 1,
   },
   'mnist-8bit': {
-    name: 'mnist-8bit', pixels: 784, hidden: 200, latent: 50,
-    activation: 'relu', likelihood: 'beta-binomial', maxPixelValue: 255,
+    name: 'mnist-8bit', architecture: 'vae', pixels: 784, hidden: 200, latent: 50,
+    likelihood: 'beta-binomial', maxPixelValue: 255,
   },
-});
+  'mnist-binary-ar': {
+    name: 'mnist-binary-ar', architecture: 'local-ar-vae', height: 28, width: 28, pixels: 784, latent: 16,
+    maxPixelValue: 1, likelihood: 'bernoulli', components: 1, encoderHidden: 200, decoderHidden: 128,
+    features: 8, window: { rows: 2, halfWidth: 2 }, pixelHidden: [32, 32],
+  },
+  'mnist-8bit-ar': {
+    name: 'mnist-8bit-ar', architecture: 'local-ar-vae', height: 28, width: 28, pixels: 784, latent: 16,
+    maxPixelValue: 255, likelihood: 'logistic-mixture', components: 3, encoderHidden: 200, decoderHidden: 128,
+    features: 8, window: { rows: 2, halfWidth: 2 }, pixelHidden: [48, 48],
+  },
+} satisfies Record<string, ModelSpec>) as Readonly<Record<'mnist-binary' | 'mnist-8bit' | 'mnist-binary-ar' | 'mnist-8bit-ar', ModelSpec>>;
+
+export type ModelName = keyof typeof SHIPPED_SPECS;
 
 export function isModelName(name: string): name is ModelName {
-  return Object.hasOwn(VAE_SPECS, name);
+  return Object.hasOwn(SHIPPED_SPECS, name);
 }
 
 /** nats per image -> bits per dimension (pixel). */

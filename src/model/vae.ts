@@ -1,15 +1,20 @@
-// Encoder and decoder as two separate tfjs LayersModels, so the codec can run them apart:
-//   encoder: pixel values [batch, 784] (0/1 or 0..255, float32) -> [mu, sigma], each [batch, latent]
-//   decoder: latent z [batch, latent] -> bernoulli: [logits] / beta-binomial: [alpha, beta], each [batch, 784]
-// Output heads carry their own activation (softplus for sigma, alpha, beta), so the saved
-// models give distribution parameters directly, with no post-processing to keep in sync.
+// What every bbans VAE shares: the encoder (pixels -> mean and scale of a Gaussian posterior over
+// the latents, as in the paper), its dense layers, and the seeding of their initialisers.
+//   encoder: pixel values [batch, P] (0/1 or 0..n, float32) -> [mu, sigma], each [batch, latent]
+// Output heads carry their own activation (softplus for sigma), so a saved model gives
+// distribution parameters directly, with no post-processing to keep in sync.
 import * as tf from '@tensorflow/tfjs';
-import type { LatentModelSpec, VaeSpec } from './spec.js';
+import { invalidArgument } from '../errors.js';
+import type { Vae } from './architecture.js';
+import { positive } from './positive.js';
+import { runNetwork } from './run.js';
 
-export interface Vae {
-  spec: LatentModelSpec;
-  encoder: tf.LayersModel;
-  decoder: tf.LayersModel;
+/** What the encoder needs to know: its input size, width, latent size and pixel range. */
+export interface EncoderShape {
+  name: string;
+  pixels: number;
+  latent: number;
+  maxPixelValue: number;
 }
 
 /** Derives independent uint32 seeds from one base seed (splitmix32-style mixing). */
@@ -24,7 +29,7 @@ export function deriveSeed(base: number, ...parts: number[]): number {
   return h;
 }
 
-function dense(name: string, units: number, activation: 'relu' | 'softplus' | 'linear', seed: number) {
+export function dense(name: string, units: number, activation: 'relu' | 'softplus' | 'linear', seed: number) {
   return tf.layers.dense({
     name,
     units,
@@ -34,36 +39,34 @@ function dense(name: string, units: number, activation: 'relu' | 'softplus' | 'l
   });
 }
 
-export function buildEncoder(spec: VaeSpec, seed: number): tf.LayersModel {
+export function buildEncoder(spec: EncoderShape, hidden: number, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [spec.pixels], name: 'encoder_pixels' });
   let x: tf.SymbolicTensor = input;
   if (spec.maxPixelValue !== 1) {
     x = tf.layers.rescaling({ scale: 1 / spec.maxPixelValue, name: 'encoder_scale' }).apply(x) as tf.SymbolicTensor;
   }
-  const hidden = dense('encoder_hidden', spec.hidden, spec.activation, deriveSeed(seed, 1)).apply(x) as tf.SymbolicTensor;
-  const mu = dense('encoder_mu', spec.latent, 'linear', deriveSeed(seed, 2)).apply(hidden) as tf.SymbolicTensor;
-  const sigma = dense('encoder_sigma', spec.latent, 'softplus', deriveSeed(seed, 3)).apply(hidden) as tf.SymbolicTensor;
+  const h = dense('encoder_hidden', hidden, 'relu', deriveSeed(seed, 1)).apply(x) as tf.SymbolicTensor;
+  const mu = dense('encoder_mu', spec.latent, 'linear', deriveSeed(seed, 2)).apply(h) as tf.SymbolicTensor;
+  const sigma = dense('encoder_sigma', spec.latent, 'softplus', deriveSeed(seed, 3)).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: [mu, sigma], name: `${spec.name}-encoder` });
 }
 
-export function buildDecoder(spec: VaeSpec, seed: number): tf.LayersModel {
-  const input = tf.input({ shape: [spec.latent], name: 'decoder_latent' });
-  const hidden = dense('decoder_hidden', spec.hidden, spec.activation, deriveSeed(seed, 4)).apply(input) as tf.SymbolicTensor;
-  const outputs =
-    spec.likelihood === 'bernoulli'
-      ? [dense('decoder_logits', spec.pixels, 'linear', deriveSeed(seed, 5)).apply(hidden) as tf.SymbolicTensor]
-      : [
-          dense('decoder_alpha', spec.pixels, 'softplus', deriveSeed(seed, 5)).apply(hidden) as tf.SymbolicTensor,
-          dense('decoder_beta', spec.pixels, 'softplus', deriveSeed(seed, 6)).apply(hidden) as tf.SymbolicTensor,
-        ];
-  return tf.model({ inputs: input, outputs, name: `${spec.name}-decoder` });
+/** The posterior's mean and (floored) scale for a batch of pixels. */
+export function encoderOf(encoder: tf.LayersModel, pixels: tf.Tensor, training: boolean): { mu: tf.Tensor; sigma: tf.Tensor } {
+  const [mu, rawSigma] = encoder.apply(pixels, { training }) as tf.Tensor[];
+  return { mu: mu!, sigma: positive(rawSigma!) };
 }
 
-export function buildVae(spec: VaeSpec, seed: number): Vae {
-  return { spec, encoder: buildEncoder(spec, seed), decoder: buildDecoder(spec, seed) };
+/** The chain's posterior parameters for `batch` images (row-major), computed on the tfjs backend. */
+export function encodePosterior(vae: Vae, data: Float32Array, batch: number): { means: Float32Array; scales: Float32Array } {
+  const [means, scales] = runNetwork(vae.networks.encoder!, data, batch, vae.spec.pixels, ([mu, sigma]) => [mu!, positive(sigma!)]);
+  return { means: means!, scales: scales! };
 }
 
-/** The trainable variables of both networks, in a fixed order (the optimizer state follows it). */
-export function trainableVariables(vae: Vae): tf.Variable[] {
-  return [...vae.encoder.trainableWeights, ...vae.decoder.trainableWeights].map((weight) => weight.read() as tf.Variable);
+export function validateEncoder(spec: EncoderShape, encoder: tf.LayersModel | undefined): void {
+  const shapes = encoder?.outputs.map((o) => o.shape.slice(1)) ?? [];
+  const input = encoder?.inputs[0]?.shape.slice(1).join();
+  if (input !== String(spec.pixels) || shapes.length !== 2 || shapes.some((s) => s.join() !== String(spec.latent))) {
+    invalidArgument(`encoder must map [batch, ${spec.pixels}] to two [batch, ${spec.latent}] outputs (mean, standard deviation); it maps [batch, ${input}] to ${JSON.stringify(shapes)}`);
+  }
 }

@@ -1,10 +1,11 @@
 // Command line of `bbans train` (npm run train -- ...).
 import { parseArgs } from 'node:util';
-import { isModelName } from '../model/spec.js';
+import { SHIPPED_SPECS, isModelName } from '../model/spec.js';
 import type { TrainSettings } from './settings.js';
 import { defaultSettings } from './settings.js';
 
-export const USAGE = `usage: bbans train --model mnist-binary|mnist-8bit [options]   (or npm run train -- ...)
+export const USAGE = `usage: bbans train --model NAME [options]   (or npm run train -- ...)
+  --model NAME       mnist-binary, mnist-8bit (the paper's VAEs), mnist-binary-ar, mnist-8bit-ar
   --epochs N         total epochs to reach (default 1000; may change when resuming)
   --batch-size N     minibatch size (default 100)
   --lr X             Adam learning rate (default 0.001)
@@ -53,7 +54,7 @@ function parseArgsOrUsage(argv: string[]) {
 export function parseTrainCommand(argv: string[]): TrainCommand {
   const { values } = parseArgsOrUsage(argv);
   if (!values.model || !isModelName(values.model)) {
-    throw new UsageError(`--model must be mnist-binary or mnist-8bit, got "${values.model ?? ''}"\n${USAGE}`);
+    throw new UsageError(`--model must be one of ${Object.keys(SHIPPED_SPECS).join(', ')}, got "${values.model ?? ''}"\n${USAGE}`);
   }
   const settings = defaultSettings(values.model);
   settings.epochs = positiveNumber('epochs', values.epochs, true) ?? settings.epochs;

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadVae, saveVae } from '../model/io.js';
-import type { Vae } from '../model/vae.js';
+import type { Vae } from '../model/architecture.js';
 import { rngState } from './rng.js';
 import type { TrainSettings } from './settings.js';
 
@@ -78,8 +78,10 @@ export async function loadCheckpoint(modelDirectory: string): Promise<Checkpoint
   if (!directory) return undefined;
 
   const state = JSON.parse(await readFile(path.join(directory, STATE_JSON), 'utf8')) as CheckpointState;
+  // Checkpoints from before architectures were named are all of the paper's VAE.
+  state.settings.spec = { ...{ architecture: 'vae' }, ...state.settings.spec } as TrainSettings['spec'];
   if (state.format !== 'bbans-train-checkpoint-v1') throw new Error(`${directory}: unknown checkpoint format ${state.format}`);
-  const vae = await loadVae(directory, state.settings.model);
+  const vae = await loadVae(directory, state.settings.spec);
   const optimizerBytes = await readFile(path.join(directory, state.optimizer.file));
   const byName = tf.io.decodeWeights(new Uint8Array(optimizerBytes).buffer, state.optimizer.weightSpecs);
   // Adam matches moments to variables by position, so keep the saved order.

@@ -2,12 +2,12 @@
 import { binarizeStochastic } from '../data/binarize.js';
 import type { MnistImages } from '../data/mnist.js';
 import { MT19937 } from '../data/mt19937.js';
-import type { LatentModelSpec } from '../model/spec.js';
+import type { ModelSpec } from '../model/spec.js';
 import { streamSeed } from './rng.js';
 
 /** Training pixels for `epoch`: a fresh stochastic binarization for the binary model. */
-export function trainingPixelsForEpoch(spec: LatentModelSpec, train: MnistImages, baseSeed: number, epoch: number): Uint8Array {
-  if (spec.likelihood !== 'bernoulli') return train.pixels;
+export function trainingPixelsForEpoch(spec: ModelSpec, train: MnistImages, baseSeed: number, epoch: number): Uint8Array {
+  if (spec.maxPixelValue !== 1) return train.pixels;
   return binarizeStochastic(train.pixels, new MT19937(streamSeed(baseSeed, 'binarize', epoch)));
 }
 

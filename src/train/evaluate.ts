@@ -1,8 +1,8 @@
 // Test-set negative ELBO, with fixed noise so numbers from different epochs are comparable.
 import * as tf from '@tensorflow/tfjs';
 import type { MnistImages } from '../data/mnist.js';
-import { negativeElbo } from '../model/elbo.js';
-import type { Vae } from '../model/vae.js';
+import type { Vae } from '../model/architecture.js';
+import { architectureOf, disposeBatch } from '../model/architectures.js';
 import { gatherImages } from './dataset.js';
 
 /** Mean negative ELBO in nats per image over all images (one posterior sample each). */
@@ -12,10 +12,12 @@ export function meanNegativeElbo(vae: Vae, images: MnistImages, batchSize: numbe
   for (let start = 0, batch = 0; start < images.count; start += batchSize, batch++) {
     const size = Math.min(batchSize, images.count - start);
     const batchPixels = gatherImages(images.pixels, pixelsPerImage, undefined, start, size);
+    const inputs = architectureOf(vae.spec).batch(vae.spec, batchPixels, size);
     totalNats += tf.tidy(() => {
       const noise = tf.randomNormal([size, latent], 0, 1, 'float32', noiseSeed(batch)) as tf.Tensor2D;
-      return negativeElbo(vae, tf.tensor2d(batchPixels, [size, pixelsPerImage]), noise).sum().dataSync()[0]!;
+      return architectureOf(vae.spec).negativeElbo(vae, inputs, noise, false).sum().dataSync()[0]!;
     });
+    disposeBatch(inputs);
   }
   return totalNats / images.count;
 }

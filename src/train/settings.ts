@@ -1,10 +1,10 @@
 // Training settings: defaults per model, and the rule for which may change on resume.
-import type { ModelName, VaeSpec } from '../model/spec.js';
-import { VAE_SPECS } from '../model/spec.js';
+import type { ModelName, ModelSpec } from '../model/spec.js';
+import { SHIPPED_SPECS } from '../model/spec.js';
 
 export interface TrainSettings {
   model: ModelName;
-  spec: VaeSpec;
+  spec: ModelSpec;
   seed: number;
   batchSize: number;
   learningRate: number;
@@ -21,10 +21,10 @@ export interface TrainSettings {
 export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['epochs']);
 
 export function defaultSettings(model: ModelName): TrainSettings {
-  const binary = model === 'mnist-binary';
+  const binary = SHIPPED_SPECS[model].maxPixelValue === 1;
   return {
     model,
-    spec: VAE_SPECS[model],
+    spec: SHIPPED_SPECS[model],
     seed: 1,
     batchSize: 100,
     learningRate: 1e-3,
@@ -41,9 +41,16 @@ export function defaultSettings(model: ModelName): TrainSettings {
   };
 }
 
+/** JSON with object keys sorted, so settings compare by value whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
 /** Names of settings that differ in ways a resumed run may not change. */
 export function incompatibleSettings(saved: TrainSettings, requested: TrainSettings): string[] {
   return (Object.keys(requested) as (keyof TrainSettings)[]).filter(
-    (key) => !RESUMABLE_CHANGES.has(key) && JSON.stringify(saved[key]) !== JSON.stringify(requested[key]),
+    (key) => !RESUMABLE_CHANGES.has(key) && canonical(saved[key]) !== canonical(requested[key]),
   );
 }

@@ -4,11 +4,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { MnistImages } from '../data/mnist.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../data/mnist.js';
-import { negativeElbo } from '../model/elbo.js';
 import { saveVae, writeFileAtomically } from '../model/io.js';
 import { natsToBitsPerDim } from '../model/spec.js';
-import type { Vae } from '../model/vae.js';
-import { buildVae, trainableVariables } from '../model/vae.js';
+import type { Vae } from '../model/architecture.js';
+import { architectureOf, disposeBatch, trainableVariables } from '../model/architectures.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { gatherImages, shuffledOrder, trainingPixelsForEpoch } from './dataset.js';
 import { meanNegativeElbo } from './evaluate.js';
@@ -41,7 +40,8 @@ export async function openTrainingState(
   const checkpoint = fresh ? undefined : await loadCheckpoint(modelDirectory);
   if (!checkpoint) {
     log(`starting ${settings.model} from scratch (seed ${settings.seed})`);
-    return { vae: buildVae(settings.spec, streamSeed(settings.seed, 'init')), optimizer, epochsCompleted: 0 };
+    const networks = architectureOf(settings.spec).build(settings.spec, streamSeed(settings.seed, 'init'));
+    return { vae: { spec: settings.spec, networks }, optimizer, epochsCompleted: 0 };
   }
   const conflicts = incompatibleSettings(checkpoint.state.settings, settings);
   if (conflicts.length > 0) {
@@ -68,17 +68,19 @@ export function trainOneEpoch(
   const pixels = trainingPixelsForEpoch(vae.spec, train, settings.seed, epoch);
   const order = shuffledOrder(train.count, streamSeed(settings.seed, 'shuffle', epoch));
   const variables = trainableVariables(vae);
+  const architecture = architectureOf(vae.spec);
   const steps = Math.floor(train.count / settings.batchSize); // drop the ragged last batch
   let totalLoss = 0;
   const started = performance.now();
   for (let step = 0; step < steps; step++) {
     const batch = gatherImages(pixels, pixelsPerImage, order, step * settings.batchSize, settings.batchSize);
+    const inputs = architecture.batch(vae.spec, batch, settings.batchSize);
     const loss = tf.tidy(() => {
-      const x = tf.tensor2d(batch, [settings.batchSize, pixelsPerImage]);
       const noise = tf.randomNormal([settings.batchSize, latent], 0, 1, 'float32', streamSeed(settings.seed, 'noise', epoch, step)) as tf.Tensor2D;
-      const cost = optimizer.minimize(() => negativeElbo(vae, x, noise, true).mean() as tf.Scalar, true, variables)!;
+      const cost = optimizer.minimize(() => architecture.negativeElbo(vae, inputs, noise, true).mean() as tf.Scalar, true, variables)!;
       return cost.dataSync()[0]!;
     });
+    disposeBatch(inputs);
     if (!Number.isFinite(loss)) throw new Error(`epoch ${epoch} step ${step}: loss is ${loss}; stopping before checkpointing`);
     totalLoss += loss;
     if ((step + 1) % 100 === 0) {
@@ -102,7 +104,7 @@ export async function train(options: TrainOptions): Promise<void> {
   await writeFileAtomically(path.join(modelDirectory, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 
   const train = loadMnistImages('train');
-  const test = settings.spec.likelihood === 'bernoulli' ? loadBinarizedMnistTest() : loadMnistImages('test');
+  const test = settings.spec.maxPixelValue === 1 ? loadBinarizedMnistTest() : loadMnistImages('test');
   const pixels = settings.spec.pixels;
 
   for (let epoch = state.epochsCompleted + 1; epoch <= settings.epochs; epoch++) {

@@ -1,0 +1,482 @@
+// The local autoregressive pixel likelihood, fused with the coder: one call walks the pixels of a
+// batch of images (one image per lane) in raster order, and for each pixel evaluates the pixel
+// network for all lanes at once (f32x4 SIMD across lanes), turns its outputs into the pixel's
+// quantised distribution (f64, our own exp) and pushes or pops the symbol.
+//
+// Order: push walks the pixels backwards (t = P-1 .. 0, lanes 0 .. L-1), so pop, walking forwards
+// (t = 0 .. P-1, lanes L-1 .. 0), decodes in raster order and has every neighbour of pixel t before
+// it needs them. Both directions run the same arithmetic on the same inputs, so they agree to the
+// bit; the per-lane result does not depend on how many lanes there are (each lane's sums run in the
+// same order whatever the lane grouping).
+//
+// The network: inputs are the window's neighbours (value / maxValue, 0 outside the image) then the
+// pixel's decoder features; dense layers with relu; the last layer (no relu) gives the pixel's raw
+// parameters: one Bernoulli logit, or K mixture logits, K means and K log scales (units of
+// maxValue). Weights are stored per layer as [out][in] then the bias [out].
+
+import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
+import { EXHAUSTED } from './coder';
+
+export const KIND_BERNOULLI: u32 = 0;
+export const KIND_LOGISTIC_MIXTURE: u32 = 1;
+const MAX_LAYERS: u32 = 8;
+const MAX_COMPONENTS: u32 = 16;
+/** Log scales are clipped to this range, as in training (src/model/logistic-mixture.ts). */
+const LOG_SCALE_MIN: f64 = -7;
+const LOG_SCALE_MAX: f64 = 3;
+/**
+ * Sigmoid arguments are rounded to multiples of 2^-20 before exp: between two grid points exp
+ * changes by a factor of at least 1 + 2^-20, far more than its rounding error, so the mixture CDF
+ * computed on the grid is monotone in x, which the quantisation needs. Its effect on the
+ * probabilities is below 1e-6 relative.
+ */
+const GRID: f64 = 1048576;
+const ARGUMENT_LIMIT: f64 = 700;
+
+@unmanaged
+export class PixelModel {
+  kind: u32;
+  components: u32;
+  height: u32;
+  width: u32;
+  maxValue: u32;
+  neighbours: u32;
+  features: u32;
+  layers: u32;
+  /** Units of each layer boundary: sizes[0] = inputs, sizes[layers] = outputs (u32[layers + 1]). */
+  sizes: usize;
+  /** Neighbour offsets as (dy, dx) i32 pairs. */
+  offsets: usize;
+  weights: usize;
+  widest: u32;
+}
+
+/** Copies the description and weights; the caller has checked that the sizes agree. */
+export function pixel_model_create(
+  kind: u32, components: u32, height: u32, width: u32, maxValue: u32,
+  offsets: usize, neighbours: u32, features: u32, sizes: usize, layers: u32, weights: usize, weightCount: u32,
+): PixelModel {
+  assert(layers >= 1 && layers <= MAX_LAYERS, 'pixel model: layer count out of range');
+  assert(components >= 1 && components <= MAX_COMPONENTS, 'pixel model: component count out of range');
+  const m = changetype<PixelModel>(heap.alloc(offsetof<PixelModel>()));
+  m.kind = kind;
+  m.components = components;
+  m.height = height;
+  m.width = width;
+  m.maxValue = maxValue;
+  m.neighbours = neighbours;
+  m.features = features;
+  m.layers = layers;
+  m.sizes = heap.alloc((<usize>layers + 1) << 2);
+  memory.copy(m.sizes, sizes, (<usize>layers + 1) << 2);
+  m.offsets = heap.alloc(max<usize>(<usize>neighbours << 3, 8));
+  memory.copy(m.offsets, offsets, <usize>neighbours << 3);
+  m.weights = heap.alloc(<usize>weightCount << 2);
+  memory.copy(m.weights, weights, <usize>weightCount << 2);
+  let widest: u32 = 0;
+  let expected: u64 = 0;
+  for (let l: u32 = 0; l <= layers; l++) {
+    const units = load<u32>(m.sizes + (<usize>l << 2));
+    widest = max<u32>(widest, units);
+    if (l > 0) expected += <u64>units * (load<u32>(m.sizes + (<usize>(l - 1) << 2)) + 1);
+  }
+  assert(load<u32>(m.sizes) == neighbours + features, 'pixel model: input size is not neighbours + features');
+  const outputs = load<u32>(m.sizes + (<usize>layers << 2));
+  assert(outputs == (kind == KIND_BERNOULLI ? 1 : 3 * components), 'pixel model: output size does not fit the likelihood');
+  assert(expected == <u64>weightCount, 'pixel model: weight count does not match the layer sizes');
+  m.widest = widest;
+  return m;
+}
+
+export function pixel_model_free(m: PixelModel): void {
+  heap.free(m.sizes);
+  heap.free(m.offsets);
+  heap.free(m.weights);
+  heap.free(changetype<usize>(m));
+}
+
+// ---- the network, all lanes at once ------------------------------------------------------------
+
+/**
+ * out[j][lane] = act(b[j] + sum_i w[j][i] in[i][lane]) for `groups` groups of 4 lanes (arrays
+ * [units][groups * 4]); the sum runs i = 0, 1, ... for every lane.
+ */
+function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize, groups: u32, relu: bool): void {
+  const stride = <usize>groups << 4;
+  const bias = w + (<usize>outputs * inputs << 2);
+  const zero = f32x4.splat(0);
+  for (let j: u32 = 0; j < outputs; j++) {
+    const row = w + (<usize>j * inputs << 2);
+    const b = f32x4.splat(load<f32>(bias + (<usize>j << 2)));
+    const out = output + <usize>j * stride;
+    let g: u32 = 0;
+    for (; g + 4 <= groups; g += 4) {
+      let a0 = b, a1 = b, a2 = b, a3 = b;
+      let x = input + (<usize>g << 4);
+      for (let i: u32 = 0; i < inputs; i++) {
+        const wi = f32x4.splat(load<f32>(row + (<usize>i << 2)));
+        a0 = f32x4.add(a0, f32x4.mul(wi, v128.load(x)));
+        a1 = f32x4.add(a1, f32x4.mul(wi, v128.load(x, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(wi, v128.load(x, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(wi, v128.load(x, 48)));
+        x += stride;
+      }
+      const o = out + (<usize>g << 4);
+      if (relu) {
+        a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
+      }
+      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+    }
+    for (; g < groups; g++) {
+      let a = b;
+      let x = input + (<usize>g << 4);
+      for (let i: u32 = 0; i < inputs; i++) {
+        a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(row + (<usize>i << 2))), v128.load(x)));
+        x += stride;
+      }
+      v128.store(out + (<usize>g << 4), relu ? f32x4.max(a, zero) : a);
+    }
+  }
+}
+
+// ---- one pixel's distribution for one lane -----------------------------------------------------
+
+@inline
+function gridded(t: f64): f64 {
+  const c = t < -ARGUMENT_LIMIT ? -ARGUMENT_LIMIT : t > ARGUMENT_LIMIT ? ARGUMENT_LIMIT : t;
+  return Math.round(c * GRID) / GRID;
+}
+
+@inline
+function sigmoid(t: f64): f64 {
+  return 1 / (1 + Math.exp(-gridded(t)));
+}
+
+/** The distribution of one pixel of one lane, from its raw network outputs. */
+@final
+class PixelDistribution {
+  precision: u32 = 0;
+  total: u64 = 0;
+  maxValue: u32 = 0;
+  spare: f64 = 0;
+  inverseMax: f64 = 0;
+  components: u32 = 0;
+  // Mixture: weights, means and inverse scales per component.
+  weights: StaticArray<f64> = new StaticArray<f64>(MAX_COMPONENTS);
+  means: StaticArray<f64> = new StaticArray<f64>(MAX_COMPONENTS);
+  inverseScales: StaticArray<f64> = new StaticArray<f64>(MAX_COMPONENTS);
+  dominant: u32 = 0;
+  found: u32 = 0;
+  // Bernoulli: the probability of 1, and the mass of 0 out of 2^precision.
+  one: f64 = 0;
+  zeros: u64 = 0;
+
+  /** Reads the lane's outputs (stride apart); false when any is NaN or infinite. */
+  setMixture(outputs: usize, stride: usize, components: u32): bool {
+    this.components = components;
+    let largest: f64 = -Infinity;
+    for (let k: u32 = 0; k < components; k++) {
+      const logit = <f64>load<f32>(outputs + <usize>k * stride);
+      const mean = <f64>load<f32>(outputs + <usize>(components + k) * stride);
+      const logScale = <f64>load<f32>(outputs + <usize>(2 * components + k) * stride);
+      if (!isFinite(logit) || !isFinite(mean) || !isFinite(logScale)) return false;
+      unchecked((this.weights[k] = logit));
+      unchecked((this.means[k] = mean));
+      const clipped = logScale < LOG_SCALE_MIN ? LOG_SCALE_MIN : logScale > LOG_SCALE_MAX ? LOG_SCALE_MAX : logScale;
+      unchecked((this.inverseScales[k] = Math.exp(-clipped)));
+      if (logit > largest) {
+        largest = logit;
+        this.dominant = k;
+      }
+    }
+    let sum: f64 = 0;
+    for (let k: u32 = 0; k < components; k++) {
+      const e = Math.exp(unchecked(this.weights[k]) - largest);
+      unchecked((this.weights[k] = e));
+      sum += e;
+    }
+    for (let k: u32 = 0; k < components; k++) unchecked((this.weights[k] = unchecked(this.weights[k]) / sum));
+    return true;
+  }
+
+  /** F(x) = P(X <= x) for x < maxValue, monotone in x (see GRID). */
+  @inline cdf(x: u32): f64 {
+    const edge = (<f64>x + 0.5) * this.inverseMax;
+    let f: f64 = 0;
+    for (let k: u32 = 0; k < this.components; k++) {
+      f += unchecked(this.weights[k]) * sigmoid((edge - unchecked(this.means[k])) * unchecked(this.inverseScales[k]));
+    }
+    return f < 1 ? f : 1;
+  }
+
+  /** C(x): the start of symbol x's interval, x in 0 .. maxValue + 1. */
+  @inline start(x: u32): u64 {
+    if (x == 0) return 0;
+    if (x > this.maxValue) return this.total;
+    return <u64>Math.floor(this.cdf(x - 1) * this.spare) + x;
+  }
+
+  @inline mixtureInterval(x: u32): u64 {
+    const start = this.start(x);
+    return (start << 32) | (this.start(x + 1) - start);
+  }
+
+  /**
+   * The interval (start << 32 | freq) of the symbol whose interval holds cf, that symbol left in
+   * `found`: a guess from the dominant component's inverse CDF, then a bracketing search that
+   * keeps start(lo) <= cf < start(hi) and remembers both ends, so a good guess costs two CDF
+   * evaluations, as many as a push.
+   */
+  mixtureLocate(cf: u64): u64 {
+    const k = this.dominant;
+    const u = (<f64>cf + 0.5) / <f64>this.total;
+    const guess = (unchecked(this.means[k]) + Math.log(u / (1 - u)) / unchecked(this.inverseScales[k])) * <f64>this.maxValue;
+    const x: u32 = guess <= 0 ? 0 : guess >= <f64>this.maxValue ? this.maxValue : <u32>Math.round(guess);
+    let lo: u32 = 0;
+    let hi: u32 = this.maxValue + 1;
+    let startLo: u64 = 0;
+    let startHi: u64 = this.total;
+    let step: u32 = 1;
+    const atGuess = this.start(x);
+    if (atGuess <= cf) {
+      lo = x;
+      startLo = atGuess;
+      while (lo + step < hi) {
+        const next = lo + step;
+        const at = this.start(next);
+        if (at > cf) {
+          hi = next;
+          startHi = at;
+          break;
+        }
+        lo = next;
+        startLo = at;
+        step <<= 1;
+      }
+    } else {
+      hi = x;
+      startHi = atGuess;
+      while (hi - lo > step) {
+        const next = hi - step;
+        const at = this.start(next);
+        if (at <= cf) {
+          lo = next;
+          startLo = at;
+          break;
+        }
+        hi = next;
+        startHi = at;
+        step <<= 1;
+      }
+    }
+    while (hi - lo > 1) {
+      const mid = lo + ((hi - lo) >> 1);
+      const at = this.start(mid);
+      if (at <= cf) {
+        lo = mid;
+        startLo = at;
+      } else {
+        hi = mid;
+        startHi = at;
+      }
+    }
+    this.found = lo;
+    return (startLo << 32) | (startHi - startLo);
+  }
+
+  /** P(x) before quantisation, for checking the codec against training's log-likelihood. */
+  mixtureProbability(x: u32): f64 {
+    const below = x == 0 ? 0 : this.cdf(x - 1);
+    const upTo = x >= this.maxValue ? 1 : this.cdf(x);
+    return upTo - below;
+  }
+
+  setBernoulli(logit: f64): bool {
+    if (!isFinite(logit)) return false;
+    this.one = sigmoid(logit);
+    const ones = min<f64>(max<f64>(Math.floor(this.one * <f64>this.total + 0.5), 1), <f64>this.total - 1);
+    this.zeros = this.total - <u64>ones;
+    return true;
+  }
+
+  @inline bernoulliInterval(x: u32): u64 {
+    return x ? (this.zeros << 32) | (this.total - this.zeros) : this.zeros;
+  }
+}
+
+const distribution = new PixelDistribution();
+
+// ---- the fused loop ----------------------------------------------------------------------------
+
+const MODE_PUSH: u32 = 0;
+const MODE_POP: u32 = 1;
+const MODE_INTERVALS: u32 = 2;
+const MODE_LOG_PROBABILITIES: u32 = 3;
+
+/** Writes pixel t's network inputs for every lane: neighbours from `symbols` ([pixel][lanes]), then features ([pixel][feature][lanes]). */
+function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, input: usize, stride: usize): void {
+  const y = <i32>(t / pm.width);
+  const x = <i32>(t % pm.width);
+  const scale = <f32>(1.0 / <f64>pm.maxValue);
+  for (let j: u32 = 0; j < pm.neighbours; j++) {
+    const yy = y + load<i32>(pm.offsets + (<usize>j << 3));
+    const xx = x + load<i32>(pm.offsets + (<usize>j << 3), 4);
+    const row = input + <usize>j * stride;
+    if (yy < 0 || xx < 0 || xx >= <i32>pm.width) {
+      memory.fill(row, 0, <usize>lanes << 2);
+      continue;
+    }
+    const from = symbols + ((<usize>(<u32>yy * pm.width + <u32>xx) * lanes) << 2);
+    for (let lane: u32 = 0; lane < lanes; lane++) store<f32>(row + (<usize>lane << 2), <f32>load<u32>(from + (<usize>lane << 2)) * scale);
+  }
+  const fromFeatures = features + ((<usize>t * pm.features * lanes) << 2);
+  for (let f: u32 = 0; f < pm.features; f++) {
+    memory.copy(input + <usize>(pm.neighbours + f) * stride, fromFeatures + ((<usize>f * lanes) << 2), <usize>lanes << 2);
+  }
+}
+
+/** Runs the network for pixel t; returns the address of its outputs ([outputs][groups * 4]). */
+function evaluate(pm: PixelModel, scratch: usize, groups: u32): usize {
+  const stride = <usize>groups << 4;
+  const half = <usize>pm.widest * stride;
+  let input = scratch;
+  let output = scratch + half;
+  let w = pm.weights;
+  for (let l: u32 = 0; l < pm.layers; l++) {
+    const inputs = load<u32>(pm.sizes + (<usize>l << 2));
+    const outputs = load<u32>(pm.sizes + (<usize>(l + 1) << 2));
+    dense(input, inputs, w, outputs, output, groups, l + 1 < pm.layers);
+    w += (<usize>outputs * (inputs + 1)) << 2;
+    const swap = input;
+    input = output;
+    output = swap;
+  }
+  return input;
+}
+
+/** Sets `distribution` for one lane of pixel t; false on a NaN or infinite network output. */
+@inline
+function setDistribution(pm: PixelModel, outputs: usize, lane: u32, stride: usize): bool {
+  const at = outputs + (<usize>lane << 2);
+  return pm.kind == KIND_BERNOULLI ? distribution.setBernoulli(<f64>load<f32>(at)) : distribution.setMixture(at, stride, pm.components);
+}
+
+@inline
+function intervalOf(pm: PixelModel, x: u32): u64 {
+  return pm.kind == KIND_BERNOULLI ? distribution.bernoulliInterval(x) : distribution.mixtureInterval(x);
+}
+
+/**
+ * The fused coder. Returns -1, EXHAUSTED (strict pop ran dry), i >= 0 (element i = t * lanes + lane
+ * had a NaN or infinite network output) or -(i + 2) (element i's symbol is outside 0..maxValue; push
+ * checks every symbol before touching the message). `out` receives popped symbols, or for
+ * MODE_INTERVALS (start, freq) u32 pairs, for MODE_LOG_PROBABILITIES log2 P(x) as f64.
+ */
+function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
+  const pixels = pm.height * pm.width;
+  const n = pixels * lanes;
+  if (mode != MODE_POP) {
+    for (let i: u32 = 0; i < n; i++) if (load<u32>(symbols + (<usize>i << 2)) > pm.maxValue) return -(<i32>i + 2);
+  }
+  if (mode == MODE_PUSH) reserveTail(m, n);
+  const groups = (lanes + 3) >> 2;
+  const stride = <usize>groups << 4;
+  const scratch = heap.alloc(<usize>2 * pm.widest * stride);
+  memory.fill(scratch, 0, <usize>2 * pm.widest * stride);
+  distribution.precision = precision;
+  distribution.total = <u64>1 << precision;
+  distribution.maxValue = pm.maxValue;
+  distribution.spare = <f64>((<u64>1 << precision) - pm.maxValue - 1);
+  distribution.inverseMax = 1.0 / <f64>pm.maxValue;
+  const known = mode == MODE_POP ? out : symbols;
+  const heads: usize = mode >= MODE_INTERVALS ? 0 : m.heads + (<usize>laneOffset << 3);
+  const mask: u64 = (<u64>1 << precision) - 1;
+  const overflowUnit: u64 = (HEAD_MIN >> precision) << 32;
+  let result: i32 = -1;
+  for (let step: u32 = 0; step < pixels && result == -1; step++) {
+    const t = mode == MODE_PUSH ? pixels - 1 - step : step;
+    gatherInputs(pm, t, known, features, lanes, scratch, stride);
+    const outputs = evaluate(pm, scratch, groups);
+    for (let j: u32 = 0; j < lanes; j++) {
+      const lane = mode == MODE_POP ? lanes - 1 - j : j;
+      const i = t * lanes + lane;
+      if (!setDistribution(pm, outputs, lane, stride)) { result = <i32>i; break; }
+      const headPtr = heads + (<usize>lane << 3);
+      if (mode == MODE_POP) {
+        let head = load<u64>(headPtr);
+        const cf = head & mask;
+        let interval: u64;
+        if (pm.kind == KIND_BERNOULLI) {
+          distribution.found = <u32>(cf >= distribution.zeros);
+          interval = distribution.bernoulliInterval(distribution.found);
+        } else {
+          interval = distribution.mixtureLocate(cf);
+        }
+        store<u32>(out + (<usize>i << 2), distribution.found);
+        head = (interval & 0xffffffff) * (head >> precision) + cf - (interval >> 32);
+        if (head < HEAD_MIN) {
+          let word: u32 = 0;
+          if (m.tailLength > 0) {
+            m.tailLength--;
+            word = load<u32>(m.tail + (<usize>m.tailLength << 2));
+          } else if (m.strict) {
+            result = EXHAUSTED;
+            break;
+          } else {
+            word = implicitWord(m.borrowed++);
+          }
+          head = (head << 32) | word;
+        }
+        store<u64>(headPtr, head);
+      } else {
+        const x = load<u32>(symbols + (<usize>i << 2));
+        if (mode == MODE_LOG_PROBABILITIES) {
+          const p = pm.kind == KIND_BERNOULLI ? (x ? distribution.one : 1 - distribution.one) : distribution.mixtureProbability(x);
+          store<f64>(out + (<usize>i << 3), Math.log2(p));
+          continue;
+        }
+        const interval = intervalOf(pm, x);
+        const start = interval >> 32;
+        const freq = interval & 0xffffffff;
+        if (mode == MODE_INTERVALS) {
+          store<u32>(out + (<usize>i << 3), <u32>start);
+          store<u32>(out + (<usize>i << 3), <u32>freq, 4);
+          continue;
+        }
+        let head = load<u64>(headPtr);
+        if (head >= overflowUnit * freq) {
+          store<u32>(m.tail + (<usize>m.tailLength << 2), <u32>head);
+          m.tailLength++;
+          head >>= 32;
+        }
+        const quotient = head / freq;
+        store<u64>(headPtr, (quotient << precision) + (head - quotient * freq) + start);
+      }
+    }
+  }
+  heap.free(scratch);
+  return result;
+}
+
+function checkView(m: Message, laneOffset: u32, lanes: u32): void {
+  assert(lanes > 0 && <u64>laneOffset + lanes <= m.lanes, 'lane view outside the message');
+}
+
+export function autoregressive_push(m: Message, laneOffset: u32, lanes: u32, symbols: usize, pm: PixelModel, features: usize, precision: u32): i32 {
+  checkView(m, laneOffset, lanes);
+  return code(MODE_PUSH, m, laneOffset, lanes, symbols, 0, pm, features, precision);
+}
+
+export function autoregressive_pop(m: Message, laneOffset: u32, lanes: u32, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
+  checkView(m, laneOffset, lanes);
+  return code(MODE_POP, m, laneOffset, lanes, 0, out, pm, features, precision);
+}
+
+export function autoregressive_intervals(lanes: u32, symbols: usize, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
+  return code(MODE_INTERVALS, changetype<Message>(0), 0, lanes, symbols, out, pm, features, precision);
+}
+
+/** log2 P(x) of every symbol before quantisation (f64 per symbol). */
+export function autoregressive_log_probabilities(lanes: u32, symbols: usize, out: usize, pm: PixelModel, features: usize): i32 {
+  return code(MODE_LOG_PROBABILITIES, changetype<Message>(0), 0, lanes, symbols, out, pm, features, 24);
+}

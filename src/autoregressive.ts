@@ -1,0 +1,193 @@
+// The local autoregressive pixel codec over the WASM coder (assembly/autoregressive.ts), free of
+// tfjs: a PixelNetwork is plain weights, copied into WASM memory once; a codec for one batch of
+// images takes their per-pixel features and codes all their pixels in one WASM call per direction.
+import { core } from './wasm.js';
+import { BbansError, invalidArgument, requireInteger } from './errors.js';
+import { MAX_PRECISION, type DistributionCodec } from './codecs.js';
+import { resolveTarget } from './message.js';
+import { staged, viewOf } from './memory.js';
+import { type CausalWindow, causalOffsets } from './model/causal-window.js';
+
+export type { CausalWindow } from './model/causal-window.js';
+
+/** One dense layer: kernel [inputs][outputs] row-major, bias [outputs]. */
+export interface DenseLayer {
+  kernel: Float32Array;
+  bias: Float32Array;
+  inputs: number;
+  outputs: number;
+}
+
+/**
+ * A pixel network: inputs are the window's neighbours (value / maxValue) then the pixel's
+ * features; relu after every layer but the last, whose outputs are one Bernoulli logit, or the
+ * mixture's K logits, K means and K log scales (means and scales in units of maxValue).
+ */
+export interface PixelNetworkSpec {
+  likelihood: 'bernoulli' | 'logistic-mixture';
+  /** Mixture components (1 for Bernoulli). */
+  components: number;
+  height: number;
+  width: number;
+  maxValue: number;
+  window: CausalWindow;
+  features: number;
+  layers: DenseLayer[];
+}
+
+export interface PixelNetwork {
+  readonly spec: PixelNetworkSpec;
+  /** The network's address in WASM memory (freed when this object is collected). */
+  readonly pointer: number;
+}
+
+const KIND = { bernoulli: 0, 'logistic-mixture': 1 } as const;
+const EXHAUSTED = 0x7fffffff;
+type Kernel = (...args: number[]) => number;
+const wasm = (name: string): Kernel => core[name] as Kernel;
+const releaseNetwork = new FinalizationRegistry<number>((pointer) => wasm('pixel_model_free')(pointer));
+
+/** Weights as the WASM reads them: per layer the kernel transposed to [out][in], then the bias. */
+function packWeights(layers: DenseLayer[]): Float32Array {
+  const packed = new Float32Array(layers.reduce((n, l) => n + l.outputs * (l.inputs + 1), 0));
+  let at = 0;
+  for (const { kernel, bias, inputs, outputs } of layers) {
+    for (let j = 0; j < outputs; j++) for (let i = 0; i < inputs; i++) packed[at++] = kernel[i * outputs + j]!;
+    packed.set(bias, at);
+    at += outputs;
+  }
+  return packed;
+}
+
+/** Checks the description and copies the network into WASM memory. */
+export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
+  if (!(spec.likelihood in KIND)) invalidArgument(`pixel network: likelihood must be 'bernoulli' or 'logistic-mixture', got "${spec.likelihood}"`);
+  requireInteger('pixel network components', spec.components, 1, 16);
+  if (spec.likelihood === 'bernoulli' && (spec.components !== 1 || spec.maxValue !== 1)) invalidArgument('pixel network: Bernoulli pixels have one component and values 0..1');
+  requireInteger('pixel network height', spec.height, 1, 1 << 14);
+  requireInteger('pixel network width', spec.width, 1, 1 << 14);
+  requireInteger('pixel network maxValue', spec.maxValue, 1, 65535);
+  requireInteger('pixel network features', spec.features, 0, 4096);
+  const offsets = causalOffsets(spec.window);
+  const { layers } = spec;
+  if (!Array.isArray(layers) || layers.length < 1 || layers.length > 8) invalidArgument('pixel network: 1..8 dense layers');
+  const outputs = spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components;
+  layers.forEach((layer, l) => {
+    const inputs = l === 0 ? offsets.length + spec.features : layers[l - 1]!.outputs;
+    if (layer.inputs !== inputs || !(layer.kernel instanceof Float32Array) || layer.kernel.length !== inputs * layer.outputs || !(layer.bias instanceof Float32Array) || layer.bias.length !== layer.outputs || !(layer.outputs >= 1 && layer.outputs <= 4096)) {
+      invalidArgument(`pixel network: layer ${l} must map ${inputs} inputs with a [${inputs}][outputs] kernel and an [outputs] bias`);
+    }
+  });
+  if (layers.at(-1)!.outputs !== outputs) invalidArgument(`pixel network: the last layer must give ${outputs} outputs for ${spec.likelihood} pixels`);
+  const sizes = Uint32Array.from([layers[0]!.inputs, ...layers.map((l) => l.outputs)]);
+  const weights = packWeights(layers);
+  if (!weights.every(Number.isFinite)) invalidArgument('pixel network: weights must be finite');
+  const pointer = staged((stage) =>
+    wasm('pixel_model_create')(
+      KIND[spec.likelihood], spec.components, spec.height, spec.width, spec.maxValue,
+      stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, spec.features, stage.put(sizes), layers.length, stage.put(weights), weights.length,
+    ),
+  );
+  const network = { spec, pointer };
+  releaseNetwork.register(network, pointer);
+  return network;
+}
+
+/** Row-major features [batch][pixel][feature] -> [pixel][feature][lane], the layout the WASM loop reads. */
+function featuresByPixel(pixels: number, width: number, features: Float32Array, batch: number): Float32Array {
+  const out = new Float32Array(features.length);
+  for (let lane = 0; lane < batch; lane++) {
+    const from = lane * pixels * width;
+    for (let t = 0; t < pixels; t++) {
+      for (let f = 0; f < width; f++) out[(t * width + f) * batch + lane] = features[from + t * width + f]!;
+    }
+  }
+  return out;
+}
+
+export interface AutoregressiveCodec extends DistributionCodec {
+  /** log2 P(x) of each symbol before quantisation: what training's log-likelihood estimates. */
+  log2Probabilities(symbols: Uint32Array): Float64Array;
+}
+
+/**
+ * The codec of `batch` images, each coded on its own lane: symbols lane-major [pixel][lane];
+ * `features` row-major [batch][pixel][feature], as the decoder network gives them.
+ */
+export function localAutoregressive(network: PixelNetwork, features: Float32Array, batch: number, precision: number): AutoregressiveCodec {
+  const { spec } = network;
+  const pixels = spec.height * spec.width;
+  requireInteger('batch', batch, 1, 1 << 16);
+  requireInteger('autoregressive precision', precision, Math.ceil(Math.log2(spec.maxValue + 2)), MAX_PRECISION);
+  if (!(features instanceof Float32Array) || features.length !== batch * pixels * spec.features) {
+    invalidArgument(`autoregressive: features must be a Float32Array of ${batch} x ${pixels} x ${spec.features}`);
+  }
+  const size = pixels * batch;
+  const laid = featuresByPixel(pixels, spec.features, features, batch);
+  const where = (i: number): string => `pixel ${Math.floor(i / batch)} of lane ${i % batch}`;
+  const fail = (result: number, symbols?: Uint32Array): never => {
+    if (result === EXHAUSTED) throw new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
+    if (result >= 0) throw new BbansError('INVALID_PARAMETER', `autoregressive: ${where(result)}: the pixel network's output is NaN or infinite`);
+    const i = -result - 2;
+    throw new BbansError('INVALID_SYMBOL', `autoregressive: ${where(i)} is ${symbols?.[i]}, outside 0..${spec.maxValue}`);
+  };
+  const checkSymbols = (symbols: Uint32Array): void => {
+    if (!(symbols instanceof Uint32Array) || symbols.length !== size) invalidArgument(`autoregressive: expected a Uint32Array of ${size} symbols`);
+  };
+  const view = (target: Parameters<DistributionCodec['push']>[0]) => {
+    const v = resolveTarget(target);
+    if (v.count !== batch) invalidArgument(`autoregressive: the codec is for ${batch} lanes, the target has ${v.count}`);
+    return v;
+  };
+  const codec: AutoregressiveCodec = {
+    precision,
+    push(target, symbols) {
+      checkSymbols(symbols);
+      const v = view(target);
+      staged((stage) => {
+        const result = wasm('autoregressive_push')(v.message.pointer, v.offset, v.count, stage.put(symbols), network.pointer, stage.put(laid), precision);
+        if (result !== -1) fail(result, symbols);
+      });
+    },
+    pop(target) {
+      const v = view(target);
+      return staged((stage) => {
+        const out = stage.alloc(size * 4);
+        const result = wasm('autoregressive_pop')(v.message.pointer, v.offset, v.count, out, network.pointer, stage.put(laid), precision);
+        if (result !== -1) fail(result);
+        return viewOf(Uint32Array, out, size).slice();
+      });
+    },
+    intervals(symbols) {
+      checkSymbols(symbols);
+      return staged((stage) => {
+        const out = stage.alloc(size * 8);
+        const result = wasm('autoregressive_intervals')(batch, stage.put(symbols), out, network.pointer, stage.put(laid), precision);
+        if (result !== -1) fail(result, symbols);
+        const pairs = viewOf(Uint32Array, out, size * 2);
+        const starts = new Uint32Array(size);
+        const freqs = new Uint32Array(size);
+        for (let i = 0; i < size; i++) {
+          starts[i] = pairs[2 * i]!;
+          freqs[i] = pairs[2 * i + 1]!;
+        }
+        return { starts, freqs };
+      });
+    },
+    log2Probabilities(symbols) {
+      checkSymbols(symbols);
+      return staged((stage) => {
+        const out = stage.alloc(size * 8);
+        const result = wasm('autoregressive_log_probabilities')(batch, stage.put(symbols), out, network.pointer, stage.put(laid));
+        if (result !== -1) fail(result, symbols);
+        return viewOf(Float64Array, out, size).slice();
+      });
+    },
+    cost(symbols) {
+      let bits = 0;
+      for (const freq of codec.intervals(symbols).freqs) bits += precision - Math.log2(freq);
+      return bits;
+    },
+  };
+  return codec;
+}

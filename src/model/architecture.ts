@@ -1,0 +1,31 @@
+// One place per model architecture. An Architecture knows how to build its networks, what a
+// training batch of it holds, its loss (the negative ELBO), and how its networks become the
+// chain's LatentVariableModel (prior, likelihood and posterior codecs); nothing else in bbans
+// switches on the kind of model. A new architecture is one module registered below.
+import type * as tf from '@tensorflow/tfjs';
+import type { LatentVariableModel } from '../chain.js';
+import type { ModelSpec } from './spec.js';
+
+/** A model's tfjs networks by name (every architecture has an encoder and a decoder). */
+export type Networks = Record<string, tf.LayersModel>;
+
+export interface Vae<S extends ModelSpec = ModelSpec> {
+  spec: S;
+  networks: Networks;
+}
+
+/** What the loss reads of a batch: the pixels [batch, P] as float32, and whatever else the architecture precomputes. */
+export type ModelBatch = { pixels: tf.Tensor2D } & Record<string, tf.Tensor>;
+
+export interface Architecture<S extends ModelSpec = ModelSpec> {
+  readonly networkNames: readonly string[];
+  build(spec: S, seed: number): Networks;
+  batch(spec: S, pixels: Float32Array, count: number): ModelBatch;
+  /** Per-image negative ELBO in nats, with the posterior sample z = mu + sigma * noise. */
+  negativeElbo(vae: Vae<S>, batch: ModelBatch, noise: tf.Tensor2D, training: boolean): tf.Tensor1D;
+  /** The chain's view of the model, its pixel likelihood quantised to `precision` bits. */
+  codec(vae: Vae<S>, precision: number): LatentVariableModel;
+  defaultPrecision(spec: S): number;
+  /** Throws INVALID_ARGUMENT naming the problem when the networks do not fit the spec. */
+  validate(spec: S, networks: Networks): void;
+}

@@ -1,0 +1,25 @@
+// The registry of architectures, keyed by ModelSpec.architecture.
+import type { Architecture, ModelBatch, Vae } from './architecture.js';
+import { factorizedVae } from './factorized-vae.js';
+import { localArVae } from './local-ar-vae.js';
+import type { ModelSpec } from './spec.js';
+
+const ARCHITECTURES: { [K in ModelSpec['architecture']]: Architecture<Extract<ModelSpec, { architecture: K }>> } = {
+  vae: factorizedVae,
+  'local-ar-vae': localArVae,
+};
+
+export function architectureOf<S extends ModelSpec>(spec: S): Architecture<S> {
+  return ARCHITECTURES[spec.architecture] as unknown as Architecture<S>;
+}
+
+export function disposeBatch(batch: ModelBatch): void {
+  for (const tensor of Object.values(batch)) tensor.dispose();
+}
+
+/** The trainable variables of every network, in a fixed order (the optimizer state follows it). */
+export function trainableVariables(vae: Vae): import('@tensorflow/tfjs').Variable[] {
+  return architectureOf(vae.spec).networkNames.flatMap((name) =>
+    vae.networks[name]!.trainableWeights.map((weight) => weight.read() as import('@tensorflow/tfjs').Variable),
+  );
+}

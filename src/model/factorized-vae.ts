@@ -1,0 +1,125 @@
+// The paper's VAE (Townsend et al. 2019): an MLP encoder and decoder, and pixels that are
+// independent given z, each with its own distribution whose parameters the decoder gives.
+// Each pixel likelihood lives in one entry of LIKELIHOODS: its decoder heads, its log pmf for
+// training, and its codec.
+import * as tf from '@tensorflow/tfjs';
+import { type DistributionCodec, bernoulli, betaBinomial, categoricalProbs } from '../codecs.js';
+import { invalidArgument } from '../errors.js';
+import type { Architecture, Networks, Vae } from './architecture.js';
+import { toLaneMajor } from '../chain.js';
+import { bernoulliLogPmf, betaBinomialLogPmf, categoricalLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
+import { positive } from './positive.js';
+import { runNetwork } from './run.js';
+import { buildEncoder, dense, deriveSeed, encodePosterior, encoderOf, validateEncoder } from './vae.js';
+
+/** Pixel distributions: Bernoulli (0/1), beta-binomial (0..n) and categorical (0..n, a softmax per pixel). */
+export type PixelLikelihood = 'bernoulli' | 'beta-binomial' | 'categorical';
+
+export interface VaeSpec {
+  name: string;
+  architecture: 'vae';
+  pixels: number;
+  /** Width of the hidden layers, for building the networks (a user's own networks bring theirs). */
+  hidden?: number;
+  latent: number;
+  likelihood: PixelLikelihood;
+  /** Pixel values are 0..maxPixelValue (the beta-binomial's n, the categorical's last value); 1 for Bernoulli pixels. */
+  maxPixelValue: number;
+}
+
+interface FactorizedLikelihood {
+  /** Output heads of the decoder: name, width per pixel, activation. */
+  heads: Array<{ name: string; perPixel: (spec: VaeSpec) => number; activation: 'linear' | 'softplus' }>;
+  /** Elementwise log pmf [batch, pixels] of raw pixels given the heads' outputs (after `toParameters`). */
+  logPmf(spec: VaeSpec, pixels: tf.Tensor, parameters: tf.Tensor[]): tf.Tensor;
+  /** Head outputs -> the codec's parameters (run by tfjs on both sides of the codec alike). */
+  toParameters(spec: VaeSpec, head: tf.Tensor, batch: number): tf.Tensor;
+  codec(spec: VaeSpec, parameters: Float32Array[], precision: number): DistributionCodec;
+  precision: number;
+}
+
+const LIKELIHOODS: Record<PixelLikelihood, FactorizedLikelihood> = {
+  bernoulli: {
+    heads: [{ name: 'logits', perPixel: () => 1, activation: 'linear' }],
+    logPmf: (_spec, x, [logits]) => bernoulliLogPmf(x, logits!),
+    toParameters: (_spec, logits) => tf.sigmoid(logits),
+    codec: (_spec, [probs], precision) => bernoulli(probs!, precision),
+    precision: 16,
+  },
+  'beta-binomial': {
+    heads: [
+      { name: 'alpha', perPixel: () => 1, activation: 'softplus' },
+      { name: 'beta', perPixel: () => 1, activation: 'softplus' },
+    ],
+    logPmf: (spec, x, [alpha, beta]) => betaBinomialLogPmf(x, alpha!, beta!, spec.maxPixelValue),
+    toParameters: (_spec, head) => positive(head),
+    codec: (spec, [alphas, betas], precision) => betaBinomial(spec.maxPixelValue, alphas!, betas!, precision),
+    precision: 24,
+  },
+  categorical: {
+    heads: [{ name: 'logits', perPixel: (spec) => spec.maxPixelValue + 1, activation: 'linear' }],
+    logPmf: (spec, x, [probs]) => categoricalLogPmf(x, probs!.reshape([x.shape[0]!, spec.pixels, spec.maxPixelValue + 1])),
+    toParameters: (spec, logits, batch) => tf.softmax(logits.reshape([batch, spec.pixels, spec.maxPixelValue + 1])).reshape([batch, -1]),
+    codec: (spec, [probs], precision) => categoricalProbs(spec.maxPixelValue + 1, probs!, precision),
+    precision: 24,
+  },
+};
+
+function hiddenWidth(spec: VaeSpec): number {
+  if (!spec.hidden) invalidArgument(`${spec.name}: building the networks needs the hidden width`);
+  return spec.hidden;
+}
+
+function buildDecoder(spec: VaeSpec, seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [spec.latent], name: 'decoder_latent' });
+  const hidden = dense('decoder_hidden', hiddenWidth(spec), 'relu', deriveSeed(seed, 4)).apply(input) as tf.SymbolicTensor;
+  const outputs = LIKELIHOODS[spec.likelihood].heads.map(
+    (head, i) => dense(`decoder_${head.name}`, spec.pixels * head.perPixel(spec), head.activation, deriveSeed(seed, 5 + i)).apply(hidden) as tf.SymbolicTensor,
+  );
+  return tf.model({ inputs: input, outputs, name: `${spec.name}-decoder` });
+}
+
+function parametersOf(vae: Vae<VaeSpec>, z: tf.Tensor, batch: number, training = false): tf.Tensor[] {
+  const likelihood = LIKELIHOODS[vae.spec.likelihood];
+  const raw = vae.networks.decoder!.apply(z, { training }) as tf.Tensor | tf.Tensor[];
+  return (Array.isArray(raw) ? raw : [raw]).map((head) => likelihood.toParameters(vae.spec, head, batch));
+}
+
+export const factorizedVae: Architecture<VaeSpec> = {
+  networkNames: ['encoder', 'decoder'],
+  build: (spec, seed) => ({ encoder: buildEncoder(spec, hiddenWidth(spec), seed), decoder: buildDecoder(spec, seed) }),
+  batch: (spec, pixels, count) => ({ pixels: tf.tensor2d(pixels, [count, spec.pixels]) }),
+  negativeElbo(vae, batch, noise, training) {
+    return tf.tidy(() => {
+      const { mu, sigma } = encoderOf(vae.networks.encoder!, batch.pixels, training);
+      const z = mu.add(sigma.mul(noise));
+      const parameters = parametersOf(vae, z, batch.pixels.shape[0], training);
+      const logLikelihood = LIKELIHOODS[vae.spec.likelihood].logPmf(vae.spec, batch.pixels, parameters).sum(-1);
+      return gaussianKlFromStandardNormal(mu, sigma).sub(logLikelihood) as tf.Tensor1D;
+    });
+  },
+  codec(vae, precision) {
+    const { spec } = vae;
+    const likelihood = LIKELIHOODS[spec.likelihood];
+    return {
+      dataSize: spec.pixels,
+      latentSize: spec.latent,
+      encode: (data, batch) => encodePosterior(vae, data, batch),
+      likelihood(latents: Float32Array, batch: number) {
+        const parameters = runNetwork(vae.networks.decoder!, latents, batch, spec.latent, (heads) => heads.map((h) => likelihood.toParameters(spec, h, batch)));
+        return likelihood.codec(spec, parameters.map((p) => toLaneMajor(p, batch, spec.pixels, p.length / (batch * spec.pixels))), precision);
+      },
+    };
+  },
+  defaultPrecision: (spec) => LIKELIHOODS[spec.likelihood].precision,
+  validate(spec, networks: Networks) {
+    validateEncoder(spec, networks.encoder!);
+    const decoder = networks.decoder!;
+    const heads = LIKELIHOODS[spec.likelihood].heads;
+    const want = heads.map((h) => spec.pixels * h.perPixel(spec));
+    const got = decoder.outputs.map((o) => o.shape.slice(1).join());
+    if (decoder.inputs[0]?.shape.slice(1).join() !== String(spec.latent) || got.join(';') !== want.join(';')) {
+      invalidArgument(`decoder must map [batch, ${spec.latent}] to ${heads.length} output(s) of [batch, ${want.join('], [batch, ')}] for ${spec.likelihood} pixels; it maps [batch, ${decoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(decoder.outputs.map((o) => o.shape.slice(1)))}`);
+    }
+  },
+};
