@@ -99,44 +99,67 @@ export function pixel_model_free(m: PixelModel): void {
 
 /**
  * out[j][lane] = act(b[j] + sum_i w[j][i] in[i][lane]) for `groups` groups of 4 lanes (arrays
- * [units][groups * 4]); the sum runs i = 0, 1, ... for every lane.
+ * [units][groups * 4]); the sum runs i = 0, 1, ... for every lane, however the lanes are blocked.
+ * Two outputs by four groups at a time: eight accumulators share each input load.
  */
 function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize, groups: u32, relu: bool): void {
   const stride = <usize>groups << 4;
   const bias = w + (<usize>outputs * inputs << 2);
-  const zero = f32x4.splat(0);
-  for (let j: u32 = 0; j < outputs; j++) {
+  let j: u32 = 0;
+  for (; j + 2 <= outputs; j += 2) {
+    const row0 = w + (<usize>j * inputs << 2);
+    const row1 = row0 + (<usize>inputs << 2);
+    const b0 = f32x4.splat(load<f32>(bias + (<usize>j << 2)));
+    const b1 = f32x4.splat(load<f32>(bias + (<usize>j << 2), 4));
+    const out0 = output + <usize>j * stride;
+    const out1 = out0 + stride;
+    let g: u32 = 0;
+    for (; g + 4 <= groups; g += 4) {
+      let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+      let c0 = b1, c1 = b1, c2 = b1, c3 = b1;
+      let x = input + (<usize>g << 4);
+      for (let i: u32 = 0; i < inputs; i++) {
+        const w0 = f32x4.splat(load<f32>(row0 + (<usize>i << 2)));
+        const w1 = f32x4.splat(load<f32>(row1 + (<usize>i << 2)));
+        const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
+        a0 = f32x4.add(a0, f32x4.mul(w0, x0)); a1 = f32x4.add(a1, f32x4.mul(w0, x1));
+        a2 = f32x4.add(a2, f32x4.mul(w0, x2)); a3 = f32x4.add(a3, f32x4.mul(w0, x3));
+        c0 = f32x4.add(c0, f32x4.mul(w1, x0)); c1 = f32x4.add(c1, f32x4.mul(w1, x1));
+        c2 = f32x4.add(c2, f32x4.mul(w1, x2)); c3 = f32x4.add(c3, f32x4.mul(w1, x3));
+        x += stride;
+      }
+      const o0 = out0 + (<usize>g << 4);
+      const o1 = out1 + (<usize>g << 4);
+      v128.store(o0, activate(a0, relu)); v128.store(o0, activate(a1, relu), 16); v128.store(o0, activate(a2, relu), 32); v128.store(o0, activate(a3, relu), 48);
+      v128.store(o1, activate(c0, relu)); v128.store(o1, activate(c1, relu), 16); v128.store(o1, activate(c2, relu), 32); v128.store(o1, activate(c3, relu), 48);
+    }
+    for (; g < groups; g++) {
+      v128.store(out0 + (<usize>g << 4), activate(dotGroup(input + (<usize>g << 4), stride, row0, inputs, b0), relu));
+      v128.store(out1 + (<usize>g << 4), activate(dotGroup(input + (<usize>g << 4), stride, row1, inputs, b1), relu));
+    }
+  }
+  for (; j < outputs; j++) {
     const row = w + (<usize>j * inputs << 2);
     const b = f32x4.splat(load<f32>(bias + (<usize>j << 2)));
     const out = output + <usize>j * stride;
-    let g: u32 = 0;
-    for (; g + 4 <= groups; g += 4) {
-      let a0 = b, a1 = b, a2 = b, a3 = b;
-      let x = input + (<usize>g << 4);
-      for (let i: u32 = 0; i < inputs; i++) {
-        const wi = f32x4.splat(load<f32>(row + (<usize>i << 2)));
-        a0 = f32x4.add(a0, f32x4.mul(wi, v128.load(x)));
-        a1 = f32x4.add(a1, f32x4.mul(wi, v128.load(x, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(wi, v128.load(x, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(wi, v128.load(x, 48)));
-        x += stride;
-      }
-      const o = out + (<usize>g << 4);
-      if (relu) {
-        a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
-      }
-      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
-    }
-    for (; g < groups; g++) {
-      let a = b;
-      let x = input + (<usize>g << 4);
-      for (let i: u32 = 0; i < inputs; i++) {
-        a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(row + (<usize>i << 2))), v128.load(x)));
-        x += stride;
-      }
-      v128.store(out + (<usize>g << 4), relu ? f32x4.max(a, zero) : a);
-    }
+    for (let g: u32 = 0; g < groups; g++) v128.store(out + (<usize>g << 4), activate(dotGroup(input + (<usize>g << 4), stride, row, inputs, b), relu));
   }
+}
+
+/** b + sum_i row[i] x[i] for one group of 4 lanes, x[i] `stride` bytes apart. */
+@inline
+function dotGroup(x: usize, stride: usize, row: usize, inputs: u32, b: v128): v128 {
+  let a = b;
+  for (let i: u32 = 0; i < inputs; i++) {
+    a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(row + (<usize>i << 2))), v128.load(x)));
+    x += stride;
+  }
+  return a;
+}
+
+@inline
+function activate(a: v128, relu: bool): v128 {
+  return relu ? f32x4.max(a, f32x4.splat(0)) : a;
 }
 
 // ---- one pixel's distribution for one lane -----------------------------------------------------

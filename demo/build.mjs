@@ -3,10 +3,10 @@
 //   lib/bbans.js          the ESM bundle (src/index.ts)
 //   lib/tfjs-backend-wasm{,-simd}.wasm   tfjs's binaries, next to the bundle (backend.ts default)
 //   build/bbans.wasm      '../build/bbans.wasm' from the bundle (wasm.ts)
-//   models/<name>/{encoder,decoder}/   '../models/' from the bundle (models.ts)
+//   models/<name>/<network>/         '../models/' from the bundle (models.ts)
 // plus the demo page and its MNIST sample.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const demo = path.join(root, 'demo');
 const out = path.join(demo, 'dist');
-const MODELS = ['mnist-binary', 'mnist-8bit'];
+const MODELS = ['mnist-binary', 'mnist-8bit', 'mnist-binary-ar', 'mnist-8bit-ar'];
 const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'mnist-test-sample.bin'];
 // Modules that must never reach the browser bundle (they read files or train).
 const NODE_ONLY = [/^src\/data\//, /^src\/train\//, /^src\/cli/, /^src\/bench\.ts$/, /^src\/model\/io\.ts$/];
@@ -58,8 +58,10 @@ for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
 }
 cpSync(coreWasm, path.join(out, 'build', 'bbans.wasm'));
 for (const name of MODELS) {
-  for (const network of ['encoder', 'decoder']) {
-    cpSync(path.join(root, 'models', name, network), path.join(out, 'models', name, network), { recursive: true });
+  // Every network folder (encoder/, decoder/, pixel/ ...); the training checkpoint stays behind.
+  for (const entry of readdirSync(path.join(root, 'models', name), { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === 'checkpoint') continue;
+    cpSync(path.join(root, 'models', name, entry.name), path.join(out, 'models', name, entry.name), { recursive: true });
   }
 }
 for (const file of PAGE_FILES) cpSync(path.join(demo, file), path.join(out, file));

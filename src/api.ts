@@ -5,7 +5,7 @@ import { BbansError } from './errors.js';
 import { type ContainerHeader, MAX_TOTAL_PIXELS, type SourceFormat, decodeContainer, encodeContainer } from './container.js';
 import { type ProgressCallback, compressChain, decompressChain } from './chain.js';
 import { crc32 } from './crc32.js';
-import { type CodecModel, loadModel } from './models.js';
+import { type CodecModel, bestShippedModelFor, loadModel } from './models.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
 
@@ -16,8 +16,12 @@ export interface ImageBatch {
 }
 
 export interface CompressOptions {
-  /** A shipped model by name ('mnist-binary', 'mnist-8bit') or one loaded with loadModel. */
-  model: string | CodecModel;
+  /**
+   * A shipped model by name ('mnist-8bit-ar', 'mnist-binary-ar', the paper's 'mnist-8bit' and
+   * 'mnist-binary') or one from createModel. Default: the best shipped model for the data, the
+   * binary one when every pixel is 0 or 1 (BEST_SHIPPED_MODEL).
+   */
+  model?: string | CodecModel;
   /** Independent chains; fewer cost less (~10 bytes each: an 8-byte head and the start bits its first pops take). */
   chains?: number;
   /** 2^binsLog2 equal-mass latent bins per dimension. */
@@ -52,12 +56,13 @@ function asBatch(images: Uint8Array | ImageBatch, itemShape: number[]): ImageBat
   return images;
 }
 
-async function resolveModel(model: string | CodecModel): Promise<CodecModel> {
-  return typeof model === 'string' ? loadModel(model) : model;
+function pixelsOf(images: Uint8Array | ImageBatch): Uint8Array {
+  return images instanceof Uint8Array ? images : images?.data instanceof Uint8Array ? images.data : new Uint8Array(0);
 }
 
-export async function compress(images: Uint8Array | ImageBatch, options: CompressOptions): Promise<Uint8Array> {
-  const model = await resolveModel(options.model);
+export async function compress(images: Uint8Array | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {
+  const choice = options.model ?? bestShippedModelFor(pixelsOf(images));
+  const model = typeof choice === 'string' ? await loadModel(choice) : choice;
   const itemPixels = model.spec.pixels;
   const { data, shape } = asBatch(images, model.itemShape);
   const count = shape[0];

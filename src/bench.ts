@@ -2,13 +2,14 @@
 // the model's own -ELBO on the same images, and classical codecs on exactly the same bytes.
 // Every BB-ANS byte is counted (header, heads, tail) and every output is decoded and compared.
 //
-//   bbans bench [--json] [--count N] [--chains B] [--models mnist-binary,mnist-8bit] [--no-baselines]
+//   bbans bench [--json] [--count N] [--chains B] [--models a,b,...] [--no-baselines] [--plot FILE.svg]
 //
 // The classical baselines live in the repository's bench/baselines.mjs and its dev dependencies;
 // where they are not installed the table has BB-ANS rows only, and says so.
 
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
 import { DEFAULTS, compress, decompress } from './api.js';
@@ -16,6 +17,7 @@ import { loadModel } from './models.js';
 import { MNIST_PIXELS as PIXELS, loadBinarizedMnistTest, loadMnistImages } from './data/mnist.js';
 import { meanNegativeElbo } from './train/evaluate.js';
 import { natsToBitsPerDim } from './model/spec.js';
+import { ratePlotSvg } from './plot.js';
 
 type Baselines = (
   pixels: Uint8Array,
@@ -23,12 +25,15 @@ type Baselines = (
   options: { bitsPerPixel: number },
 ) => Promise<Array<{ codec: string; bytes: number; encode_ms: number }>>;
 
-const DATASET: Record<string, string> = { 'mnist-binary': 'binarized MNIST', 'mnist-8bit': 'MNIST 8-bit' };
+const BINARY = 'binarized MNIST';
+const EIGHT_BIT = 'MNIST 8-bit';
+/** The shipped models in table order, each with the dataset it codes. */
+const MODEL_DATASET: Record<string, string> = { 'mnist-binary': BINARY, 'mnist-binary-ar': BINARY, 'mnist-8bit': EIGHT_BIT, 'mnist-8bit-ar': EIGHT_BIT };
 
 /** Townsend, Bird & Barber (ICLR 2019), Table 2, bits/dim, by dataset. */
 const PAPER: Record<string, Record<string, number>> = {
-  'binarized MNIST': { '-ELBO': 0.19, 'BB-ANS': 0.19, 'bzip2 -9': 0.25, 'gzip -9': 0.33, PNG: 0.78, 'WebP lossless': 0.44 },
-  'MNIST 8-bit': { '-ELBO': 1.39, 'BB-ANS': 1.41, 'bzip2 -9': 1.42, 'gzip -9': 1.64, PNG: 2.79, 'WebP lossless': 2.1 },
+  [BINARY]: { 'mnist-binary -ELBO': 0.19, 'BB-ANS mnist-binary': 0.19, 'bzip2 -9': 0.25, 'gzip -9': 0.33, PNG: 0.78, 'WebP lossless': 0.44 },
+  [EIGHT_BIT]: { 'mnist-8bit -ELBO': 1.39, 'BB-ANS mnist-8bit': 1.41, 'bzip2 -9': 1.42, 'gzip -9': 1.64, PNG: 2.79, 'WebP lossless': 2.1 },
 };
 
 export interface BenchRow {
@@ -51,37 +56,46 @@ async function loadBaselines(): Promise<Baselines | undefined> {
   }
 }
 
-/** All rows for one shipped model: its -ELBO, BB-ANS, then each baseline on the same pixels. */
-async function measureModel(name: string, count: number, chains: number, baselines: Baselines | undefined): Promise<BenchRow[]> {
+function datasetPixels(dataset: string, count: number): Uint8Array {
+  const source = dataset === BINARY ? loadBinarizedMnistTest() : loadMnistImages('test');
+  return new Uint8Array(source.pixels.subarray(0, count * PIXELS));
+}
+
+function rowFor(dataset: string, count: number, fields: Partial<BenchRow> & Pick<BenchRow, 'codec' | 'bits_per_dim'>): BenchRow {
+  return { dataset, images: count, bytes: null, neg_elbo_bits_per_dim: null, encode_img_per_s: null, decode_img_per_s: null, roundtrip: null, ...fields };
+}
+
+/** A shipped model's -ELBO and BB-ANS rows on the dataset's pixels. */
+async function measureModel(name: string, dataset: string, pixels: Uint8Array, count: number, chains: number): Promise<BenchRow[]> {
   const model = await loadModel(name);
-  const source = name === 'mnist-binary' ? loadBinarizedMnistTest() : loadMnistImages('test');
-  const pixels = new Uint8Array(source.pixels.subarray(0, count * PIXELS));
-  const dataset = DATASET[name] ?? name;
   const bitsPerDim = (bytes: number): number => (8 * bytes) / (count * PIXELS);
-  const row = (fields: Partial<BenchRow> & Pick<BenchRow, 'codec' | 'bits_per_dim'>): BenchRow => ({
-    dataset, images: count, bytes: null, neg_elbo_bits_per_dim: null, encode_img_per_s: null, decode_img_per_s: null, roundtrip: null, ...fields,
-  });
-
   const negElbo = natsToBitsPerDim(meanNegativeElbo(model.vae, { count, pixels }, 1000, (batch) => 7919 + batch), PIXELS);
-  const rows = [row({ codec: '-ELBO', bits_per_dim: negElbo, neg_elbo_bits_per_dim: negElbo })];
-
   const t0 = performance.now();
   const compressed = await compress(pixels, { model, chains });
   const t1 = performance.now();
   const restored = await decompress(compressed, { model });
   const t2 = performance.now();
-  rows.push(row({
-    codec: 'BB-ANS',
-    bytes: compressed.length,
-    bits_per_dim: bitsPerDim(compressed.length),
-    neg_elbo_bits_per_dim: negElbo,
-    encode_img_per_s: count / ((t1 - t0) / 1000),
-    decode_img_per_s: count / ((t2 - t1) / 1000),
-    roundtrip: restored.data.length === pixels.length && restored.data.every((v, i) => v === pixels[i]),
-  }));
+  return [
+    rowFor(dataset, count, { codec: `${name} -ELBO`, bits_per_dim: negElbo, neg_elbo_bits_per_dim: negElbo }),
+    rowFor(dataset, count, {
+      codec: `BB-ANS ${name}`,
+      bytes: compressed.length,
+      bits_per_dim: bitsPerDim(compressed.length),
+      neg_elbo_bits_per_dim: negElbo,
+      encode_img_per_s: count / ((t1 - t0) / 1000),
+      decode_img_per_s: count / ((t2 - t1) / 1000),
+      roundtrip: restored.data.length === pixels.length && restored.data.every((v, i) => v === pixels[i]),
+    }),
+  ];
+}
 
-  for (const b of baselines ? await baselines(pixels, count, { bitsPerPixel: name === 'mnist-binary' ? 1 : 8 }) : []) {
-    rows.push(row({ codec: b.codec, bytes: b.bytes, bits_per_dim: bitsPerDim(b.bytes), encode_img_per_s: count / (b.encode_ms / 1000), roundtrip: true }));
+/** Every row of one dataset: each chosen model's -ELBO and BB-ANS, then each baseline on the same pixels. */
+async function measureDataset(dataset: string, models: string[], count: number, chains: number, baselines: Baselines | undefined): Promise<BenchRow[]> {
+  const pixels = datasetPixels(dataset, count);
+  const rows: BenchRow[] = [];
+  for (const name of models) rows.push(...(await measureModel(name, dataset, pixels, count, chains)));
+  for (const b of baselines ? await baselines(pixels, count, { bitsPerPixel: dataset === BINARY ? 1 : 8 }) : []) {
+    rows.push(rowFor(dataset, count, { codec: b.codec, bytes: b.bytes, bits_per_dim: (8 * b.bytes) / (count * PIXELS), encode_img_per_s: count / (b.encode_ms / 1000), roundtrip: true }));
   }
   return rows;
 }
@@ -94,7 +108,7 @@ function printTable(rows: BenchRow[], count: number, chains: number): void {
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const paper = PAPER[r.dataset]?.[r.codec];
-    const ratio = r.codec === 'BB-ANS' && r.neg_elbo_bits_per_dim ? r.bits_per_dim / r.neg_elbo_bits_per_dim : null;
+    const ratio = r.codec.startsWith('BB-ANS') && r.neg_elbo_bits_per_dim ? r.bits_per_dim / r.neg_elbo_bits_per_dim : null;
     const roundtrip = r.roundtrip === null ? '' : r.roundtrip ? 'exact' : 'FAILED';
     console.log(`| ${r.dataset} | ${r.codec} | ${r.bytes ?? ''} | ${fmt(r.bits_per_dim, 4)} | ${paper ?? ''} | ${fmt(ratio, 4)} | ${fmt(r.encode_img_per_s, 0)} | ${fmt(r.decode_img_per_s, 0)} | ${roundtrip} |`);
   }
@@ -116,8 +130,9 @@ export async function runBench(argv: string[]): Promise<boolean> {
       json: { type: 'boolean', default: false },
       count: { type: 'string', default: '10000' },
       chains: { type: 'string', default: String(DEFAULTS.chains) },
-      models: { type: 'string', default: 'mnist-binary,mnist-8bit' },
+      models: { type: 'string', default: Object.keys(MODEL_DATASET).join(',') },
       baselines: { type: 'boolean', default: true },
+      plot: { type: 'string' },
     },
     allowNegative: true,
   });
@@ -125,11 +140,20 @@ export async function runBench(argv: string[]): Promise<boolean> {
   const count = Number(args.count);
   const chains = Number(args.chains);
   const models = args.models.split(',');
+  const unknown = models.filter((name) => !MODEL_DATASET[name]);
+  if (unknown.length > 0) throw new Error(`bbans bench: unknown model ${unknown.join(', ')}; the shipped models are ${Object.keys(MODEL_DATASET).join(', ')}`);
   const baselines = args.baselines ? await loadBaselines() : undefined;
   if (args.baselines && !baselines) console.error('bbans bench: baselines skipped (bench/baselines.mjs and its dev dependencies are not installed)');
   const rows: BenchRow[] = [];
-  for (const name of models) rows.push(...(await measureModel(name, count, chains, baselines)));
+  for (const dataset of [BINARY, EIGHT_BIT]) {
+    const chosen = models.filter((name) => MODEL_DATASET[name] === dataset);
+    if (chosen.length > 0) rows.push(...(await measureDataset(dataset, chosen, count, chains, baselines)));
+  }
   if (args.json) for (const r of rows) console.log(JSON.stringify(r));
   else printTable(rows, count, chains);
+  if (args.plot) {
+    await writeFile(args.plot, ratePlotSvg(rows));
+    console.error(`bbans bench: rate against encode speed drawn in ${args.plot}`);
+  }
   return rows.every((r) => r.roundtrip !== false);
 }

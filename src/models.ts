@@ -63,6 +63,18 @@ function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks):
   };
 }
 
+/**
+ * The best shipped model (lowest measured rate, see the README) for each kind of pixel data:
+ * what compress uses when no model is named.
+ */
+export const BEST_SHIPPED_MODEL = Object.freeze({ binary: 'mnist-binary-ar', eightBit: 'mnist-8bit-ar' } satisfies Record<string, ModelName>);
+
+/** The best shipped model for these pixels: the binary one when every value is 0 or 1. */
+export function bestShippedModelFor(pixels: Uint8Array): ModelName {
+  for (let i = 0; i < pixels.length; i++) if (pixels[i]! > 1) return BEST_SHIPPED_MODEL.eightBit;
+  return BEST_SHIPPED_MODEL.binary;
+}
+
 const loaded = new Map<ModelName, Promise<CodecModel>>();
 
 /** Loads a shipped model on the tfjs wasm backend (once per process). */

@@ -20,3 +20,30 @@ export function goldenMessage(core: Pick<typeof Core, 'Message' | 'bernoulli' | 
   gaussianPosterior(12, means, scales, 20).push(message, Uint32Array.from({ length: n }, () => randomInt(random, 0, 4095)));
   return message.toBytes();
 }
+
+/**
+ * The fused autoregressive coder (format version 1 files of the local AR models): a random
+ * two-layer pixel network over 9x7 images of 8-bit pixels (a 3-component logistic mixture) and
+ * over 0/1 pixels (Bernoulli), starting by borrowing as bits-back does.
+ */
+export function goldenAutoregressiveMessage(core: Pick<typeof Core, 'Message' | 'uniform' | 'pixelNetwork' | 'localAutoregressive'>): Uint8Array {
+  const { Message, uniform, pixelNetwork, localAutoregressive } = core;
+  const random = rng(43);
+  const lanes = 19; // one block of 16 lanes and a remainder, the WASM loop's two paths
+  const message = Message.create(lanes);
+  uniform(12, lanes * 10).pop(message);
+  for (const [likelihood, components, maxValue] of [['logistic-mixture', 3, 255], ['bernoulli', 1, 1]] as const) {
+    const window = { rows: 2, halfWidth: 2 };
+    const widths = [12 + 4, 7, likelihood === 'bernoulli' ? 1 : 3 * components];
+    const layers = widths.slice(1).map((outputs, l) => ({
+      inputs: widths[l]!, outputs,
+      kernel: Float32Array.from({ length: widths[l]! * outputs }, () => random() - 0.5),
+      bias: Float32Array.from({ length: outputs }, () => random() - 0.5),
+    }));
+    const network = pixelNetwork({ likelihood, components, height: 9, width: 7, maxValue, window, features: 4, layers });
+    const features = Float32Array.from({ length: lanes * 63 * 4 }, () => (random() - 0.5) * 4);
+    const pixels = Uint32Array.from({ length: 63 * lanes }, () => (random() < 0.6 ? 0 : randomInt(random, 0, maxValue)));
+    localAutoregressive(network, features, lanes, likelihood === 'bernoulli' ? 20 : 24).push(message, pixels);
+  }
+  return message.toBytes();
+}

@@ -55,14 +55,16 @@ function readIdxOrFail(bytes: Uint8Array, path: string): { dims: number[]; data:
   }
 }
 
-export const COMPRESS_USAGE = `usage: bbans compress [--model mnist-8bit|mnist-binary] [--chains B] [--shape N,28,28] [-o OUT] [-f] [-q] IN
+export const COMPRESS_USAGE = `usage: bbans compress [--model NAME] [--chains B] [--shape N,28,28] [-o OUT] [-f] [-q] IN
   IN is an idx ubyte file (e.g. MNIST images), or raw pixels with --shape; - reads stdin.
+  --model: mnist-8bit-ar, mnist-binary-ar, or the paper's mnist-8bit, mnist-binary; by default
+  the best shipped model for the data (the binary one when every pixel is 0 or 1).
   Writes IN.bbans unless -o is given (- for stdout); keeps IN; refuses to overwrite without -f.
   -q/--quiet: no progress bar (it is drawn only on a terminal, for work over a second).`;
 
 export async function compressCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
-    model: { type: 'string', default: 'mnist-8bit' },
+    model: { type: 'string' },
     chains: { type: 'string' },
     shape: { type: 'string' },
     ...OUTPUT_OPTIONS,
@@ -81,7 +83,7 @@ export async function compressCommand(argv: string[]): Promise<void> {
   const chains = values.chains === undefined ? undefined : Number(values.chains);
   if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1)) throw new UsageError(`--chains must be a positive integer, got ${values.chains}`);
   const compressed = await compress(images, {
-    model: values.model as string,
+    model: values.model as string | undefined,
     chains,
     source: values.shape === undefined ? 'idx' : 'raw',
     onProgress: progressBar('compressing', values.quiet as boolean),

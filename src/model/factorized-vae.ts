@@ -30,8 +30,8 @@ export interface VaeSpec {
 interface FactorizedLikelihood {
   /** Output heads of the decoder: name, width per pixel, activation. */
   heads: Array<{ name: string; perPixel: (spec: VaeSpec) => number; activation: 'linear' | 'softplus' }>;
-  /** Elementwise log pmf [batch, pixels] of raw pixels given the heads' outputs (after `toParameters`). */
-  logPmf(spec: VaeSpec, pixels: tf.Tensor, parameters: tf.Tensor[]): tf.Tensor;
+  /** Elementwise log pmf [batch, pixels] of raw pixel values given the decoder heads' outputs, for training. */
+  logPmf(spec: VaeSpec, pixels: tf.Tensor, heads: tf.Tensor[]): tf.Tensor;
   /** Head outputs -> the codec's parameters (run by tfjs on both sides of the codec alike). */
   toParameters(spec: VaeSpec, head: tf.Tensor, batch: number): tf.Tensor;
   codec(spec: VaeSpec, parameters: Float32Array[], precision: number): DistributionCodec;
@@ -51,14 +51,14 @@ const LIKELIHOODS: Record<PixelLikelihood, FactorizedLikelihood> = {
       { name: 'alpha', perPixel: () => 1, activation: 'softplus' },
       { name: 'beta', perPixel: () => 1, activation: 'softplus' },
     ],
-    logPmf: (spec, x, [alpha, beta]) => betaBinomialLogPmf(x, alpha!, beta!, spec.maxPixelValue),
+    logPmf: (spec, x, [alpha, beta]) => betaBinomialLogPmf(x, positive(alpha!), positive(beta!), spec.maxPixelValue),
     toParameters: (_spec, head) => positive(head),
     codec: (spec, [alphas, betas], precision) => betaBinomial(spec.maxPixelValue, alphas!, betas!, precision),
     precision: 24,
   },
   categorical: {
     heads: [{ name: 'logits', perPixel: (spec) => spec.maxPixelValue + 1, activation: 'linear' }],
-    logPmf: (spec, x, [probs]) => categoricalLogPmf(x, probs!.reshape([x.shape[0]!, spec.pixels, spec.maxPixelValue + 1])),
+    logPmf: (spec, x, [logits]) => categoricalLogPmf(x, tf.logSoftmax(logits!.reshape([x.shape[0]!, spec.pixels, spec.maxPixelValue + 1]))),
     toParameters: (spec, logits, batch) => tf.softmax(logits.reshape([batch, spec.pixels, spec.maxPixelValue + 1])).reshape([batch, -1]),
     codec: (spec, [probs], precision) => categoricalProbs(spec.maxPixelValue + 1, probs!, precision),
     precision: 24,
@@ -79,12 +79,6 @@ function buildDecoder(spec: VaeSpec, seed: number): tf.LayersModel {
   return tf.model({ inputs: input, outputs, name: `${spec.name}-decoder` });
 }
 
-function parametersOf(vae: Vae<VaeSpec>, z: tf.Tensor, batch: number, training = false): tf.Tensor[] {
-  const likelihood = LIKELIHOODS[vae.spec.likelihood];
-  const raw = vae.networks.decoder!.apply(z, { training }) as tf.Tensor | tf.Tensor[];
-  return (Array.isArray(raw) ? raw : [raw]).map((head) => likelihood.toParameters(vae.spec, head, batch));
-}
-
 export const factorizedVae: Architecture<VaeSpec> = {
   networkNames: ['encoder', 'decoder'],
   build: (spec, seed) => ({ encoder: buildEncoder(spec, hiddenWidth(spec), seed), decoder: buildDecoder(spec, seed) }),
@@ -93,8 +87,8 @@ export const factorizedVae: Architecture<VaeSpec> = {
     return tf.tidy(() => {
       const { mu, sigma } = encoderOf(vae.networks.encoder!, batch.pixels, training);
       const z = mu.add(sigma.mul(noise));
-      const parameters = parametersOf(vae, z, batch.pixels.shape[0], training);
-      const logLikelihood = LIKELIHOODS[vae.spec.likelihood].logPmf(vae.spec, batch.pixels, parameters).sum(-1);
+      const raw = vae.networks.decoder!.apply(z, { training }) as tf.Tensor | tf.Tensor[];
+      const logLikelihood = LIKELIHOODS[vae.spec.likelihood].logPmf(vae.spec, batch.pixels, Array.isArray(raw) ? raw : [raw]).sum(-1);
       return gaussianKlFromStandardNormal(mu, sigma).sub(logLikelihood) as tf.Tensor1D;
     });
   },

@@ -48,9 +48,9 @@ export function betaBinomialLogPmf(k: tf.Tensor, alpha: tf.Tensor, beta: tf.Tens
   });
 }
 
-/** log Categorical(k | probs) for pixel values k [batch, P] and probabilities [batch, P, values]. */
-export function categoricalLogPmf(k: tf.Tensor, probs: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.log(probs.mul(tf.oneHot(tf.cast(k, 'int32'), probs.shape[2]!)).sum(-1)));
+/** log Categorical(k) for pixel values k [batch, P] and log probabilities [batch, P, values]. */
+export function categoricalLogPmf(k: tf.Tensor, logProbabilities: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => logProbabilities.mul(tf.oneHot(tf.cast(k, 'int32'), logProbabilities.shape[2]!)).sum(-1));
 }
 
 /** KL(N(mu, sigma^2) || N(0, 1)) summed over the last axis, analytic. */

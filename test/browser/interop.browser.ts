@@ -1,5 +1,5 @@
-// (b) files cross between Node and the page bit-exactly, both ways, for both shipped models;
-// (c) the page's core codecs produce the golden message (test/golden.test.ts) byte for byte.
+// (b) files cross between Node and the page bit-exactly, both ways, for every shipped model;
+// (c) the page's core codecs produce the golden messages (test/golden.test.ts) byte for byte.
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as core from '../../src/core.js';
@@ -7,16 +7,15 @@ import { compress, decompress } from '../../src/index.js';
 import { loadBinarizedMnistTest, loadMnistImages, MNIST_PIXELS } from '../../src/data/mnist.js';
 import { sha256, toHex } from '../../src/sha256.js';
 import { type DemoSession, haveChromium, openDemo } from './browser.js';
-import { goldenMessage } from '../golden-message.js';
+import { goldenAutoregressiveMessage, goldenMessage } from '../golden-message.js';
 
 const COUNT = 20;
 const GOLDEN_MODULE = '/test/golden-message.js';
 
 // Plain Uint8Arrays (the idx reader hands out Buffers), to compare with what comes back.
-const testImages = {
-  'mnist-8bit': Uint8Array.from(loadMnistImages('test').pixels.subarray(0, COUNT * MNIST_PIXELS)),
-  'mnist-binary': Uint8Array.from(loadBinarizedMnistTest().pixels.subarray(0, COUNT * MNIST_PIXELS)),
-};
+const eightBit = Uint8Array.from(loadMnistImages('test').pixels.subarray(0, COUNT * MNIST_PIXELS));
+const binary = Uint8Array.from(loadBinarizedMnistTest().pixels.subarray(0, COUNT * MNIST_PIXELS));
+const testImages = { 'mnist-8bit': eightBit, 'mnist-binary': binary, 'mnist-8bit-ar': eightBit, 'mnist-binary-ar': binary };
 const MODELS = Object.keys(testImages) as (keyof typeof testImages)[];
 
 /** golden-message.ts as a browser module (its only import, test/random.ts, bundled in). */
@@ -54,17 +53,19 @@ describe.skipIf(!haveChromium)('Node <-> browser', () => {
     });
   }
 
-  it('the page computes the golden message bytes exactly as Node does', async () => {
-    const nodeHex = toHex(sha256(goldenMessage(core)));
-    // A string, so vitest's transform leaves this import() alone.
-    await demo.page.evaluate(`import('${GOLDEN_MODULE}').then((module) => { window.goldenMessage = module.goldenMessage; })`);
-    const page = await demo.page.evaluate(async () => {
-      const bytes: Uint8Array<ArrayBuffer> = (window as any).goldenMessage((window as any).bbans);
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-      return { length: bytes.length, hex: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') };
+  for (const [name, golden] of [['goldenMessage', goldenMessage], ['goldenAutoregressiveMessage', goldenAutoregressiveMessage]] as const) {
+    it(`the page computes the ${name} bytes exactly as Node does`, async () => {
+      const nodeBytes = golden(core);
+      // A string, so vitest's transform leaves this import() alone.
+      await demo.page.evaluate(`import('${GOLDEN_MODULE}').then((module) => { window.golden = module.${name}; })`);
+      const page = await demo.page.evaluate(async () => {
+        const bytes: Uint8Array<ArrayBuffer> = (window as any).golden((window as any).bbans);
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+        return { length: bytes.length, hex: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') };
+      });
+      expect(page.length).toBe(nodeBytes.length);
+      expect(page.hex).toBe(toHex(sha256(nodeBytes)));
+      expect(demo.errors).toEqual([]);
     });
-    expect(page.length).toBe(goldenMessage(core).length);
-    expect(page.hex).toBe(nodeHex);
-    expect(demo.errors).toEqual([]);
-  });
+  }
 });
