@@ -336,7 +336,7 @@ const MODE_POP: u32 = 1;
 const MODE_INTERVALS: u32 = 2;
 const MODE_LOG_PROBABILITIES: u32 = 3;
 
-/** Writes pixel t's network inputs for every lane: neighbours from `symbols` ([pixel][lanes]), then features ([pixel][feature][lanes]). */
+/** Writes pixel t's network inputs for every lane: neighbours from `symbols` ([pixel][lanes]), then features ([lanes][pixel][feature], as the decoder network gives them). */
 function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, input: usize, stride: usize): void {
   const y = <i32>(t / pm.width);
   const x = <i32>(t % pm.width);
@@ -352,9 +352,15 @@ function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, l
     const from = symbols + ((<usize>(<u32>yy * pm.width + <u32>xx) * lanes) << 2);
     for (let lane: u32 = 0; lane < lanes; lane++) store<f32>(row + (<usize>lane << 2), <f32>load<u32>(from + (<usize>lane << 2)) * scale);
   }
-  const fromFeatures = features + ((<usize>t * pm.features * lanes) << 2);
+  const laneStride = (<usize>pm.height * pm.width * pm.features) << 2;
+  const fromFeatures = features + ((<usize>t * pm.features) << 2);
   for (let f: u32 = 0; f < pm.features; f++) {
-    memory.copy(input + <usize>(pm.neighbours + f) * stride, fromFeatures + ((<usize>f * lanes) << 2), <usize>lanes << 2);
+    const row = input + <usize>(pm.neighbours + f) * stride;
+    let from = fromFeatures + (<usize>f << 2);
+    for (let lane: u32 = 0; lane < lanes; lane++) {
+      store<f32>(row + (<usize>lane << 2), load<f32>(from));
+      from += laneStride;
+    }
   }
 }
 

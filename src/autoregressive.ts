@@ -93,18 +93,6 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
   return network;
 }
 
-/** Row-major features [batch][pixel][feature] -> [pixel][feature][lane], the layout the WASM loop reads. */
-function featuresByPixel(pixels: number, width: number, features: Float32Array, batch: number): Float32Array {
-  const out = new Float32Array(features.length);
-  for (let lane = 0; lane < batch; lane++) {
-    const from = lane * pixels * width;
-    for (let t = 0; t < pixels; t++) {
-      for (let f = 0; f < width; f++) out[(t * width + f) * batch + lane] = features[from + t * width + f]!;
-    }
-  }
-  return out;
-}
-
 export interface AutoregressiveCodec extends DistributionCodec {
   /** log2 P(x) of each symbol before quantisation: what training's log-likelihood estimates. */
   log2Probabilities(symbols: Uint32Array): Float64Array;
@@ -123,7 +111,6 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
     invalidArgument(`autoregressive: features must be a Float32Array of ${batch} x ${pixels} x ${spec.features}`);
   }
   const size = pixels * batch;
-  const laid = featuresByPixel(pixels, spec.features, features, batch);
   const where = (i: number): string => `pixel ${Math.floor(i / batch)} of lane ${i % batch}`;
   const fail = (result: number, symbols?: Uint32Array): never => {
     if (result === EXHAUSTED) throw new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
@@ -145,7 +132,7 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
       checkSymbols(symbols);
       const v = view(target);
       staged((stage) => {
-        const result = wasm('autoregressive_push')(v.message.pointer, v.offset, v.count, stage.put(symbols), network.pointer, stage.put(laid), precision);
+        const result = wasm('autoregressive_push')(v.message.pointer, v.offset, v.count, stage.put(symbols), network.pointer, stage.put(features), precision);
         if (result !== -1) fail(result, symbols);
       });
     },
@@ -153,7 +140,7 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
       const v = view(target);
       return staged((stage) => {
         const out = stage.alloc(size * 4);
-        const result = wasm('autoregressive_pop')(v.message.pointer, v.offset, v.count, out, network.pointer, stage.put(laid), precision);
+        const result = wasm('autoregressive_pop')(v.message.pointer, v.offset, v.count, out, network.pointer, stage.put(features), precision);
         if (result !== -1) fail(result);
         return viewOf(Uint32Array, out, size).slice();
       });
@@ -162,7 +149,7 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
       checkSymbols(symbols);
       return staged((stage) => {
         const out = stage.alloc(size * 8);
-        const result = wasm('autoregressive_intervals')(batch, stage.put(symbols), out, network.pointer, stage.put(laid), precision);
+        const result = wasm('autoregressive_intervals')(batch, stage.put(symbols), out, network.pointer, stage.put(features), precision);
         if (result !== -1) fail(result, symbols);
         const pairs = viewOf(Uint32Array, out, size * 2);
         const starts = new Uint32Array(size);
@@ -178,7 +165,7 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
       checkSymbols(symbols);
       return staged((stage) => {
         const out = stage.alloc(size * 8);
-        const result = wasm('autoregressive_log_probabilities')(batch, stage.put(symbols), out, network.pointer, stage.put(laid));
+        const result = wasm('autoregressive_log_probabilities')(batch, stage.put(symbols), out, network.pointer, stage.put(features));
         if (result !== -1) fail(result, symbols);
         return viewOf(Float64Array, out, size).slice();
       });

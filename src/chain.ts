@@ -6,7 +6,7 @@
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { MAX_LANES, Message } from './message.js';
-import { type Codec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
+import { type Codec, type DistributionCodec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
 
 /** What the chain needs of a latent-variable model. Arrays are row-major, one row per data point. */
 export interface LatentVariableModel {
@@ -18,7 +18,7 @@ export interface LatentVariableModel {
    * The data codec p(x | z) for `batch` latent vectors (the bins' centres, batch x latentSize): it
    * codes dataSize x batch symbols laid out lane-major (one lane per point).
    */
-  likelihood(latents: Float32Array, batch: number): Codec<Uint32Array>;
+  likelihood(latents: Float32Array, batch: number): DistributionCodec;
 }
 
 export interface ChainSettings {
@@ -31,7 +31,7 @@ export interface ChainSettings {
 }
 
 /** row-major rows x cols -> cols x rows, so element (r, c) lands on lane r; elements are `width` values wide. */
-export function toLaneMajor<T extends Float32Array | Uint32Array>(rowMajor: T, rows: number, cols: number, width = 1): T {
+export function toLaneMajor<T extends Float32Array | Float64Array | Uint32Array>(rowMajor: T, rows: number, cols: number, width = 1): T {
   const out = new (rowMajor.constructor as new (n: number) => T)(rowMajor.length);
   if (width === 1) {
     for (let r = 0; r < rows; r++) for (let c = 0, from = r * cols; c < cols; c++) out[c * rows + r] = rowMajor[from + c];
@@ -47,7 +47,7 @@ export function toLaneMajor<T extends Float32Array | Uint32Array>(rowMajor: T, r
 }
 
 /** cols x rows (lane-major) -> row-major rows x cols. */
-export function fromLaneMajor<T extends Float32Array | Uint32Array>(laneMajor: T, rows: number, cols: number): T {
+export function fromLaneMajor<T extends Float32Array | Float64Array | Uint32Array>(laneMajor: T, rows: number, cols: number): T {
   return toLaneMajor(laneMajor, cols, rows);
 }
 

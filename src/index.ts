@@ -4,3 +4,4 @@ export { compress, decompress, DEFAULTS, type ImageBatch, type CompressOptions, 
 export { loadModel, createModel, fingerprintOf, BEST_SHIPPED_MODEL, bestShippedModelFor, type CodecModel, type CustomModelOptions } from './models.js';
 export { FORMAT_VERSION, decodeContainer as readHeader, type ContainerHeader, type SourceFormat } from './container.js';
 export { useWasmBackend as ready } from './model/backend.js';
+export { pixelCosts, type PixelCosts } from './explain.js';
