@@ -169,7 +169,7 @@ describe('training checkpoints', () => {
       const weights = (state: TrainingState) => trainableVariables(state.vae).map((v) => Array.from(v.dataSync()));
       expect(weights(resumed)).toEqual(weights(uninterrupted));
 
-      await expect(openTrainingState({ ...settings, learningRate: 0.01 }, path.join(root, 'b'), false, quiet)).rejects.toThrow(/learningRate/);
+      await expect(openTrainingState({ ...settings, batchSize: 50 }, path.join(root, 'b'), false, quiet)).rejects.toThrow(/batchSize/);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

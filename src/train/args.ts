@@ -8,7 +8,7 @@ export const USAGE = `usage: bbans train --model NAME [options]   (or npm run tr
   --model NAME       mnist-binary, mnist-8bit (the paper's VAEs), mnist-binary-ar, mnist-8bit-ar
   --epochs N         total epochs to reach (default 1000; may change when resuming)
   --batch-size N     minibatch size (default 100)
-  --lr X             Adam learning rate (default 0.001)
+  --lr X             Adam learning rate (default 0.001; may change when resuming)
   --seed N           base seed for init, batch order, noise, binarization (default 1)
   --models-dir DIR   where models/<name>/ lives (default models)
   --fresh            ignore and replace an existing checkpoint`;

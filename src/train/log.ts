@@ -10,6 +10,7 @@ export interface EpochLogEntry {
   testNegElboNats: number;
   testNegElboBitsPerDim: number;
   seconds: number;
+  learningRate?: number;
   finishedAt: string;
 }
 

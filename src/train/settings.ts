@@ -9,7 +9,7 @@ export interface TrainSettings {
   batchSize: number;
   learningRate: number;
   optimizer: 'adam';
-  /** Total epochs to reach; the only setting a resumed run may change. */
+  /** Total epochs to reach; like the learning rate, a resumed run may change it. */
   epochs: number;
   /** How training images become model input each epoch. */
   trainData: string;
@@ -18,7 +18,8 @@ export interface TrainSettings {
   backend: 'wasm (single thread)';
 }
 
-export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['epochs']);
+/** What a resumed run may change (each epoch's log entry records the learning rate it used). */
+export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['epochs', 'learningRate']);
 
 export function defaultSettings(model: ModelName): TrainSettings {
   const binary = SHIPPED_SPECS[model].maxPixelValue === 1;

@@ -124,6 +124,7 @@ export async function train(options: TrainOptions): Promise<void> {
       testNegElboNats,
       testNegElboBitsPerDim: natsToBitsPerDim(testNegElboNats, pixels),
       seconds,
+      learningRate: settings.learningRate,
       finishedAt: new Date().toISOString(),
     };
     await appendEpochLog(logFile, entry);
