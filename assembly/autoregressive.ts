@@ -119,8 +119,8 @@ function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize,
       let c0 = b1, c1 = b1, c2 = b1, c3 = b1;
       let x = input + (<usize>g << 4);
       for (let i: u32 = 0; i < inputs; i++) {
-        const w0 = f32x4.splat(load<f32>(row0 + (<usize>i << 2)));
-        const w1 = f32x4.splat(load<f32>(row1 + (<usize>i << 2)));
+        const w0 = v128.load32_splat(row0 + (<usize>i << 2));
+        const w1 = v128.load32_splat(row1 + (<usize>i << 2));
         const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
         a0 = f32x4.add(a0, f32x4.mul(w0, x0)); a1 = f32x4.add(a1, f32x4.mul(w0, x1));
         a2 = f32x4.add(a2, f32x4.mul(w0, x2)); a3 = f32x4.add(a3, f32x4.mul(w0, x3));
@@ -151,7 +151,7 @@ function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize,
 function dotGroup(x: usize, stride: usize, row: usize, inputs: u32, b: v128): v128 {
   let a = b;
   for (let i: u32 = 0; i < inputs; i++) {
-    a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(row + (<usize>i << 2))), v128.load(x)));
+    a = f32x4.add(a, f32x4.mul(v128.load32_splat(row + (<usize>i << 2)), v128.load(x)));
     x += stride;
   }
   return a;

@@ -16,6 +16,9 @@
 //   PNG            fast-png (deflate level 9 via fflate); decoded back with sharp (libspng), so
 //                  the check does not trust the encoder's own decoder
 //   WebP lossless  sharp (libwebp)
+//   JPEG XL        @jsquash/jxl: libjxl compiled to WebAssembly (Squoosh's build, Apache-2.0),
+//                  lossless at effort 9 (`cjxl -d 0 -e 9`), decoded back with its libjxl decoder.
+//                  Loaded lazily: if it cannot be loaded, its rows are skipped with a warning.
 
 import { gzipSync, gunzipSync, brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +26,9 @@ import sharp from 'sharp';
 import lzma from 'lzma-native';
 import bzip2Factory from 'libbzip2-wasm';
 import { encode as encodePng } from 'fast-png';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const SIDE = 28;
 const PIXELS_PER_IMAGE = SIDE * SIDE;
@@ -39,6 +45,13 @@ export async function measureBaselines(pixels, count, { bitsPerPixel }) {
   for (const codec of STREAM_CODECS) rows.push(await measureStreamCodec(codec, pixels, bitsPerPixel));
   rows.push(await measurePerImage(PNG, pixels, count, bitsPerPixel));
   rows.push(await measurePerImage(WEBP, pixels, count, bitsPerPixel));
+  const jxl = await loadJxl();
+  if (jxl.error) {
+    console.error(`bench/baselines.mjs: !!! JPEG XL rows SKIPPED: ${jxl.error} (npm install the dev dependency @jsquash/jxl)`);
+  } else {
+    rows.push(await measureJxlTiled(jxl, pixels, count, bitsPerPixel));
+    rows.push(await measurePerImage(jxlPerImage(jxl), pixels, count, bitsPerPixel));
+  }
   return rows;
 }
 
@@ -201,7 +214,7 @@ function packRows(image) {
   return out;
 }
 
-async function measurePerImage({ codec, note, encode }, pixels, count, bitsPerPixel) {
+async function measurePerImage({ codec, note, encode, verify = verifyImageFile }, pixels, count, bitsPerPixel) {
   // Encode all first (timed on its own), one image at a time so encode_ms is a plain sequential
   // cost, then decode and check each file.
   const files = new Array(count);
@@ -212,7 +225,7 @@ async function measurePerImage({ codec, note, encode }, pixels, count, bitsPerPi
   let bytes = 0;
   for (let i = 0; i < count; i++) {
     bytes += files[i].length;
-    await verifyImageFile(files[i], toGrey(imageAt(pixels, i), bitsPerPixel), `${codec} image ${i}`);
+    await verify(files[i], toGrey(imageAt(pixels, i), bitsPerPixel), `${codec} image ${i}`);
   }
   return { codec, bytes, encode_ms, note: note(bitsPerPixel) };
 }
@@ -231,6 +244,106 @@ async function verifyImageFile(file, expectedGrey, what) {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// JPEG XL lossless, both ways the format is used on a data set like this: all images tiled into
+// one large greyscale picture (the strongest JPEG XL figure: one header, and the context model
+// learns from all images at once), and one file per image like the PNG/WebP rows.
+//
+// @jsquash/jxl's encoder takes RGBA only (no greyscale input, no bit depths below 8), so each
+// grey value goes to R, G and B with alpha 255 and the file is an 8-bit RGBA JPEG XL; libjxl's
+// modular mode codes the identical channels and constant alpha cheaply but not for free (for
+// the tiled set about 1% over a greyscale file from cjxl 0.7; per image, where fixed costs weigh
+// more, about 14% on 8-bit MNIST). Binarized pixels are coded as 0/255 for the same reason.
+// Effort 9 for both (200 images per image at effort 9 took 2.6 s here, so 10k take ~2 min).
+
+const JXL_EFFORT = 9;
+
+/** The encoder and decoder, loaded once; { error } with the reason if they cannot be. */
+let jxlCodec;
+function loadJxl() {
+  jxlCodec ??= (async () => {
+    try {
+      const [enc, dec] = await Promise.all([import('@jsquash/jxl/encode.js'), import('@jsquash/jxl/decode.js')]);
+      const packageJson = createRequire(import.meta.url).resolve('@jsquash/jxl/package.json');
+      const dir = dirname(packageJson);
+      // Left alone, the Emscripten glue fetch()es its .wasm by URL, which Node's fetch cannot do
+      // for a file: URL; compiled here from the installed files, nothing is fetched at run time.
+      // The single-threaded build is the one used in Node (like every other baseline here).
+      await enc.init(await WebAssembly.compile(readFileSync(join(dir, 'codec/enc/jxl_enc.wasm'))));
+      await dec.init(await WebAssembly.compile(readFileSync(join(dir, 'codec/dec/jxl_dec.wasm'))));
+      const version = JSON.parse(readFileSync(packageJson, 'utf8')).version;
+      return {
+        library: `libjxl via @jsquash/jxl ${version}, 8-bit RGBA`,
+        encode: async (grey, width, height) => {
+          const rgba = new Uint8ClampedArray(grey.length * 4);
+          for (let i = 0; i < grey.length; i++) {
+            rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = grey[i];
+            rgba[4 * i + 3] = 255;
+          }
+          return new Uint8Array(await enc.default({ data: rgba, width, height }, { lossless: true, effort: JXL_EFFORT }));
+        },
+        decode: (file) => dec.default(file.buffer.slice(file.byteOffset, file.byteOffset + file.length)),
+      };
+    } catch (err) {
+      return { error: `@jsquash/jxl could not be loaded (${err?.message ?? err})` };
+    }
+  })();
+  return jxlCodec;
+}
+
+const jxlName = (layout) => `JPEG XL lossless (${layout}${JXL_EFFORT === 9 ? '' : `, -e ${JXL_EFFORT}`})`;
+const jxlPixels = (bitsPerPixel) => (bitsPerPixel === 1 ? 'pixels 0/255 (the encoder has no 1-bit input)' : 'pixels as they are');
+
+/** Decode with libjxl and require R = G = B = the grey input and alpha 255 at every pixel. */
+async function verifyJxl(jxl, file, expectedGrey, width, height, what) {
+  const { data, width: w, height: h } = await jxl.decode(file);
+  if (w !== width || h !== height) throw new Error(`${what}: decoded as ${w}x${h}, expected ${width}x${height}`);
+  for (let p = 0; p < width * height; p++) {
+    const v = expectedGrey[p];
+    if (data[4 * p] !== v || data[4 * p + 1] !== v || data[4 * p + 2] !== v || data[4 * p + 3] !== 255) {
+      throw new Error(`${what}: not lossless at pixel ${p}`);
+    }
+  }
+}
+
+/**
+ * All images as tiles of one picture: a near-square grid, `cols` = ceil(sqrt(count)) tiles
+ * across (10,000 images: 100x100 tiles, 2800x2800 pixels), filled row by row; when count does
+ * not fill the grid, the last row is padded with all-zero images. The padding is no image of the
+ * set, but its bytes are in the file and so in the count.
+ */
+async function measureJxlTiled(jxl, pixels, count, bitsPerPixel) {
+  const cols = Math.ceil(Math.sqrt(count));
+  const gridRows = Math.ceil(count / cols);
+  const width = cols * SIDE, height = gridRows * SIDE;
+  const start = performance.now();
+  const picture = new Uint8Array(width * height); // zero: the padding tiles stay black
+  for (let i = 0; i < count; i++) {
+    const image = toGrey(imageAt(pixels, i), bitsPerPixel);
+    const x0 = (i % cols) * SIDE, y0 = Math.floor(i / cols) * SIDE;
+    for (let y = 0; y < SIDE; y++) picture.set(image.subarray(y * SIDE, (y + 1) * SIDE), (y0 + y) * width + x0);
+  }
+  const file = await jxl.encode(picture, width, height);
+  const encode_ms = performance.now() - start;
+  const codec = jxlName('tiled');
+  await verifyJxl(jxl, file, picture, width, height, codec);
+  const padding = gridRows * cols - count;
+  return {
+    codec,
+    bytes: file.length,
+    encode_ms,
+    note: `one ${width}x${height} picture of ${cols}x${gridRows} tiles${padding ? ` (last row padded with ${padding} zero images)` : ''}, ` +
+      `${jxlPixels(bitsPerPixel)}; ${jxl.library}, lossless, effort ${JXL_EFFORT}`,
+  };
+}
+
+const jxlPerImage = (jxl) => ({
+  codec: jxlName('per image'),
+  note: (bitsPerPixel) => `one lossless JPEG XL per image, ${jxlPixels(bitsPerPixel)}; ${jxl.library}, effort ${JXL_EFFORT}, sizes summed`,
+  encode: (image, bitsPerPixel) => jxl.encode(toGrey(image, bitsPerPixel), SIDE, SIDE),
+  verify: (file, expectedGrey, what) => verifyJxl(jxl, file, expectedGrey, SIDE, SIDE, what),
+});
 
 function assertSame(actual, expected, what) {
   if (actual.length !== expected.length) {
