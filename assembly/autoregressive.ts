@@ -49,6 +49,8 @@ export class PixelModel {
   offsets: usize;
   weights: usize;
   widest: u32;
+  /** Scratch for dense(): the indices of a block's nonzero inputs (u32[widest]). */
+  active: usize;
 }
 
 /** Copies the description and weights; the caller has checked that the sizes agree. */
@@ -85,6 +87,7 @@ export function pixel_model_create(
   assert(outputs == (kind == KIND_BERNOULLI ? 1 : 3 * components), 'pixel model: output size does not fit the likelihood');
   assert(expected == <u64>weightCount, 'pixel model: weight count does not match the layer sizes');
   m.widest = widest;
+  m.active = heap.alloc(<usize>widest << 2);
   return m;
 }
 
@@ -92,6 +95,7 @@ export function pixel_model_free(m: PixelModel): void {
   heap.free(m.sizes);
   heap.free(m.offsets);
   heap.free(m.weights);
+  heap.free(m.active);
   heap.free(changetype<usize>(m));
 }
 
@@ -99,60 +103,84 @@ export function pixel_model_free(m: PixelModel): void {
 
 /**
  * out[j][lane] = act(b[j] + sum_i w[j][i] in[i][lane]) for `groups` groups of 4 lanes (arrays
- * [units][groups * 4]); the sum runs i = 0, 1, ... for every lane, however the lanes are blocked.
- * Two outputs by four groups at a time: eight accumulators share each input load.
+ * [units][groups * 4]); the sum runs over i = 0, 1, ... for every lane, however the lanes are
+ * blocked. Inputs that are zero in every lane of a block are skipped: w * 0 is a zero, and adding
+ * a zero changes a sum at most from -0 to +0, which nothing downstream can tell apart (relu maps
+ * both to +0; exp, the CDF and comparisons treat them alike), so skipping gives the same bits while
+ * background pixels, whose neighbours are all zero, cost less. `active` holds the indices of the
+ * inputs a block uses. Two outputs by four groups at a time share each input load.
  */
-function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize, groups: u32, relu: bool): void {
+function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize, groups: u32, relu: bool, active: usize): void {
   const stride = <usize>groups << 4;
   const bias = w + (<usize>outputs * inputs << 2);
-  let j: u32 = 0;
-  for (; j + 2 <= outputs; j += 2) {
-    const row0 = w + (<usize>j * inputs << 2);
-    const row1 = row0 + (<usize>inputs << 2);
-    const b0 = f32x4.splat(load<f32>(bias + (<usize>j << 2)));
-    const b1 = f32x4.splat(load<f32>(bias + (<usize>j << 2), 4));
-    const out0 = output + <usize>j * stride;
-    const out1 = out0 + stride;
-    let g: u32 = 0;
-    for (; g + 4 <= groups; g += 4) {
-      let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
-      let c0 = b1, c1 = b1, c2 = b1, c3 = b1;
-      let x = input + (<usize>g << 4);
-      for (let i: u32 = 0; i < inputs; i++) {
+  let g: u32 = 0;
+  for (; g + 4 <= groups; g += 4) {
+    const block = input + (<usize>g << 4);
+    const used = activeInputs(block, inputs, stride, 4, active);
+    let j: u32 = 0;
+    for (; j + 2 <= outputs; j += 2) {
+      const row0 = w + (<usize>j * inputs << 2);
+      const row1 = row0 + (<usize>inputs << 2);
+      let a0 = v128.load32_splat(bias + (<usize>j << 2));
+      let c0 = v128.load32_splat(bias + (<usize>j << 2), 4);
+      let a1 = a0, a2 = a0, a3 = a0;
+      let c1 = c0, c2 = c0, c3 = c0;
+      for (let k: u32 = 0; k < used; k++) {
+        const i = load<u32>(active + (<usize>k << 2));
         const w0 = v128.load32_splat(row0 + (<usize>i << 2));
         const w1 = v128.load32_splat(row1 + (<usize>i << 2));
+        const x = block + <usize>i * stride;
         const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
         a0 = f32x4.add(a0, f32x4.mul(w0, x0)); a1 = f32x4.add(a1, f32x4.mul(w0, x1));
         a2 = f32x4.add(a2, f32x4.mul(w0, x2)); a3 = f32x4.add(a3, f32x4.mul(w0, x3));
         c0 = f32x4.add(c0, f32x4.mul(w1, x0)); c1 = f32x4.add(c1, f32x4.mul(w1, x1));
         c2 = f32x4.add(c2, f32x4.mul(w1, x2)); c3 = f32x4.add(c3, f32x4.mul(w1, x3));
-        x += stride;
       }
-      const o0 = out0 + (<usize>g << 4);
-      const o1 = out1 + (<usize>g << 4);
+      const o0 = output + <usize>j * stride + (<usize>g << 4);
+      const o1 = o0 + stride;
       v128.store(o0, activate(a0, relu)); v128.store(o0, activate(a1, relu), 16); v128.store(o0, activate(a2, relu), 32); v128.store(o0, activate(a3, relu), 48);
       v128.store(o1, activate(c0, relu)); v128.store(o1, activate(c1, relu), 16); v128.store(o1, activate(c2, relu), 32); v128.store(o1, activate(c3, relu), 48);
     }
-    for (; g < groups; g++) {
-      v128.store(out0 + (<usize>g << 4), activate(dotGroup(input + (<usize>g << 4), stride, row0, inputs, b0), relu));
-      v128.store(out1 + (<usize>g << 4), activate(dotGroup(input + (<usize>g << 4), stride, row1, inputs, b1), relu));
+    for (; j < outputs; j++) {
+      for (let q: u32 = 0; q < 4; q++) {
+        const at = <usize>q << 4;
+        v128.store(output + <usize>j * stride + (<usize>g << 4) + at, activate(dotGroup(block + at, stride, w + (<usize>j * inputs << 2), bias + (<usize>j << 2), used, active), relu));
+      }
     }
   }
-  for (; j < outputs; j++) {
-    const row = w + (<usize>j * inputs << 2);
-    const b = f32x4.splat(load<f32>(bias + (<usize>j << 2)));
-    const out = output + <usize>j * stride;
-    for (let g: u32 = 0; g < groups; g++) v128.store(out + (<usize>g << 4), activate(dotGroup(input + (<usize>g << 4), stride, row, inputs, b), relu));
+  for (; g < groups; g++) {
+    const group = input + (<usize>g << 4);
+    const used = activeInputs(group, inputs, stride, 1, active);
+    for (let j: u32 = 0; j < outputs; j++) {
+      v128.store(output + <usize>j * stride + (<usize>g << 4), activate(dotGroup(group, stride, w + (<usize>j * inputs << 2), bias + (<usize>j << 2), used, active), relu));
+    }
   }
 }
 
-/** b + sum_i row[i] x[i] for one group of 4 lanes, x[i] `stride` bytes apart. */
+/** Writes to `active` the inputs that are nonzero (or NaN) in some lane of `vectors` groups; returns how many. */
 @inline
-function dotGroup(x: usize, stride: usize, row: usize, inputs: u32, b: v128): v128 {
-  let a = b;
+function activeInputs(block: usize, inputs: u32, stride: usize, vectors: u32, active: usize): u32 {
+  let used: u32 = 0;
+  const zero = f32x4.splat(0);
   for (let i: u32 = 0; i < inputs; i++) {
-    a = f32x4.add(a, f32x4.mul(v128.load32_splat(row + (<usize>i << 2)), v128.load(x)));
-    x += stride;
+    const x = block + <usize>i * stride;
+    let nonzero = f32x4.ne(v128.load(x), zero);
+    for (let q: u32 = 1; q < vectors; q++) nonzero = v128.or(nonzero, f32x4.ne(v128.load(x + (<usize>q << 4)), zero));
+    if (v128.any_true(nonzero)) {
+      store<u32>(active + (<usize>used << 2), i);
+      used++;
+    }
+  }
+  return used;
+}
+
+/** b + sum over the active inputs i of row[i] x[i], for one group of 4 lanes. */
+@inline
+function dotGroup(x: usize, stride: usize, row: usize, bias: usize, used: u32, active: usize): v128 {
+  let a = v128.load32_splat(bias);
+  for (let k: u32 = 0; k < used; k++) {
+    const i = load<u32>(active + (<usize>k << 2));
+    a = f32x4.add(a, f32x4.mul(v128.load32_splat(row + (<usize>i << 2)), v128.load(x + <usize>i * stride)));
   }
   return a;
 }
@@ -374,7 +402,7 @@ function evaluate(pm: PixelModel, scratch: usize, groups: u32): usize {
   for (let l: u32 = 0; l < pm.layers; l++) {
     const inputs = load<u32>(pm.sizes + (<usize>l << 2));
     const outputs = load<u32>(pm.sizes + (<usize>(l + 1) << 2));
-    dense(input, inputs, w, outputs, output, groups, l + 1 < pm.layers);
+    dense(input, inputs, w, outputs, output, groups, l + 1 < pm.layers, pm.active);
     w += (<usize>outputs * (inputs + 1)) << 2;
     const swap = input;
     input = output;
