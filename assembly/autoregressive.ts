@@ -17,8 +17,8 @@
 import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
 import { EXHAUSTED } from './coder';
 
+/** The likelihood kinds (src/autoregressive.ts: KIND); anything but Bernoulli is the logistic mixture. */
 export const KIND_BERNOULLI: u32 = 0;
-export const KIND_LOGISTIC_MIXTURE: u32 = 1;
 const MAX_LAYERS: u32 = 8;
 const MAX_COMPONENTS: u32 = 16;
 /** Log scales are clipped to this range, as in training (src/model/logistic-mixture.ts). */
@@ -206,7 +206,6 @@ function sigmoid(t: f64): f64 {
 /** The distribution of one pixel of one lane, from its raw network outputs. */
 @final
 class PixelDistribution {
-  precision: u32 = 0;
   total: u64 = 0;
   maxValue: u32 = 0;
   spare: f64 = 0;
@@ -440,7 +439,6 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
   const stride = <usize>groups << 4;
   const scratch = heap.alloc(<usize>2 * pm.widest * stride);
   memory.fill(scratch, 0, <usize>2 * pm.widest * stride);
-  distribution.precision = precision;
   distribution.total = <u64>1 << precision;
   distribution.maxValue = pm.maxValue;
   distribution.spare = <f64>((<u64>1 << precision) - pm.maxValue - 1);

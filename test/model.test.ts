@@ -159,6 +159,9 @@ describe('training checkpoints', () => {
       const first = await openTrainingState(settings, path.join(root, 'b'), false, quiet);
       const lossB1 = trainOneEpoch(first, settings, train, 1, quiet);
       await saveCheckpoint(path.join(root, 'b'), first.vae, first.optimizer, settings, 1);
+      // As in the repository: the checkpoint without its networks, which the model directory holds.
+      await saveVae(first.vae, path.join(root, 'b'));
+      for (const name of ['encoder', 'decoder']) await rm(path.join(root, 'b', 'checkpoint', name), { recursive: true });
       const resumed = await openTrainingState(settings, path.join(root, 'b'), false, quiet);
       expect(resumed.epochsCompleted).toBe(1);
       const lossB2 = trainOneEpoch(resumed, settings, train, 2, quiet);

@@ -1,13 +1,19 @@
-// A training checkpoint: both networks, the Adam state, the epoch count and the RNG state.
-// Layout of <model dir>/checkpoint/: state.json, optimizer.bin, encoder/, decoder/.
+// A training checkpoint: the networks, the Adam state, the epoch count and the RNG state.
+// Layout of <model dir>/checkpoint/: state.json, optimizer.bin, one folder per network.
 // A new checkpoint is written beside the old one and swapped in by renames, so a kill at
 // any moment leaves one complete checkpoint (at worst under checkpoint.old/).
+// The checkpoint's networks are the ones the trainer also writes to the model directory, so the
+// repository leaves them out (.gitignore): a checkpoint without its network folders resumes from
+// the model directory's, which must then match the fingerprint state.json records.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadVae, saveVae } from '../model/io.js';
 import type { Vae } from '../model/architecture.js';
+import { architectureOf } from '../model/architectures.js';
+import { fingerprintOf } from '../models.js';
+import { toHex } from '../sha256.js';
 import { rngState } from './rng.js';
 import type { TrainSettings } from './settings.js';
 
@@ -20,6 +26,8 @@ export interface CheckpointState {
   settings: TrainSettings;
   rng: ReturnType<typeof rngState>;
   optimizer: { file: string; weightSpecs: tf.io.WeightsManifestEntry[] };
+  /** Fingerprint of the networks (topology and weights), hex; absent in checkpoints written before it was recorded. */
+  networks?: string;
   savedAt: string;
 }
 
@@ -30,6 +38,10 @@ export interface Checkpoint {
   state: CheckpointState;
   vae: Vae;
   optimizerWeights: OptimizerWeights;
+}
+
+function networksFingerprint(vae: Vae): string {
+  return toHex(fingerprintOf(...architectureOf(vae.spec).networkNames.map((name) => vae.networks[name]!)));
 }
 
 export function checkpointDirectory(modelDirectory: string): string {
@@ -61,6 +73,7 @@ export async function saveCheckpoint(
     settings,
     rng: rngState(settings.seed, epochsCompleted),
     optimizer: { file: OPTIMIZER_BIN, weightSpecs: specs },
+    networks: networksFingerprint(vae),
     savedAt: new Date().toISOString(),
   };
   await writeFile(path.join(partial, STATE_JSON), JSON.stringify(state, null, 2));
@@ -81,7 +94,11 @@ export async function loadCheckpoint(modelDirectory: string): Promise<Checkpoint
   // Checkpoints from before architectures were named are all of the paper's VAE.
   state.settings.spec = { ...{ architecture: 'vae' }, ...state.settings.spec } as TrainSettings['spec'];
   if (state.format !== 'bbans-train-checkpoint-v1') throw new Error(`${directory}: unknown checkpoint format ${state.format}`);
-  const vae = await loadVae(directory, state.settings.spec);
+  const own = architectureOf(state.settings.spec).networkNames.every((name) => existsSync(path.join(directory, name, 'model.json')));
+  const vae = await loadVae(own ? directory : modelDirectory, state.settings.spec);
+  if (!own && networksFingerprint(vae) !== state.networks) {
+    throw new Error(`${directory} has no networks of its own, and those in ${modelDirectory} are not the ones it was saved with; resume needs the checkpoint's networks`);
+  }
   const optimizerBytes = await readFile(path.join(directory, state.optimizer.file));
   const byName = tf.io.decodeWeights(new Uint8Array(optimizerBytes).buffer, state.optimizer.weightSpecs);
   // Adam matches moments to variables by position, so keep the saved order.
