@@ -38,7 +38,7 @@ describe('bbans CLI', () => {
     expect((await bbans('decompress', at('digits.idx.bbans'), '-o', at('restored.idx'))).code).toBe(0);
     expect(await readFile(at('restored.idx'))).toEqual(original);
     const info = await bbans('info', at('digits.idx.bbans'));
-    expect(info.out).toMatch(/model +mnist-8bit \(fingerprint [0-9a-f]{32}\)/);
+    expect(info.out, 'the best 8-bit model by default').toMatch(/model +mnist-8bit-ar \(fingerprint [0-9a-f]{32}\)/);
     expect(info.out).toMatch(/images +12 x 28x28/);
   });
 
@@ -54,7 +54,10 @@ describe('bbans CLI', () => {
     expect(binary.dims).toEqual([12, 28, 28]);
     expect(binary.data.every((v) => v <= 1)).toBe(true);
     expect((await bbans('compress', '--model', 'mnist-binary', at('binary.idx'))).code).toBe(0);
+    expect((await bbans('info', at('binary.idx.bbans'))).out).toMatch(/model +mnist-binary \(/);
     expect((await bbans('decompress', '-f', at('binary.idx.bbans'))).code).toBe(0);
+    expect((await bbans('compress', '-f', at('binary.idx'))).code).toBe(0);
+    expect((await bbans('info', at('binary.idx.bbans'))).out, 'the best binary model by default').toMatch(/model +mnist-binary-ar \(/);
   });
 
   it('refuses to overwrite, bad input and bad usage with one line and an exit code, leaving no partial files', async () => {
