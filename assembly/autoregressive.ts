@@ -448,6 +448,12 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
   const mask: u64 = (<u64>1 << precision) - 1;
   const overflowUnit: u64 = (HEAD_MIN >> precision) << 32;
   let result: i32 = -1;
+  // The tail's length and the borrowed count live in locals during the walk (through the message's
+  // fields every symbol would wait on a store); written back at the end.
+  const tail = mode >= MODE_INTERVALS ? 0 : m.tail;
+  let length: u32 = mode >= MODE_INTERVALS ? 0 : m.tailLength;
+  let borrowed: u32 = mode >= MODE_INTERVALS ? 0 : m.borrowed;
+  const strict = mode >= MODE_INTERVALS ? false : m.strict;
   for (let step: u32 = 0; step < pixels && result == -1; step++) {
     const t = mode == MODE_PUSH ? pixels - 1 - step : step;
     gatherInputs(pm, t, known, features, lanes, scratch, stride);
@@ -471,14 +477,14 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
         head = (interval & 0xffffffff) * (head >> precision) + cf - (interval >> 32);
         if (head < HEAD_MIN) {
           let word: u32 = 0;
-          if (m.tailLength > 0) {
-            m.tailLength--;
-            word = load<u32>(m.tail + (<usize>m.tailLength << 2));
-          } else if (m.strict) {
+          if (length > 0) {
+            length--;
+            word = load<u32>(tail + (<usize>length << 2));
+          } else if (strict) {
             result = EXHAUSTED;
             break;
           } else {
-            word = implicitWord(m.borrowed++);
+            word = implicitWord(borrowed++);
           }
           head = (head << 32) | word;
         }
@@ -500,8 +506,8 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
         }
         let head = load<u64>(headPtr);
         if (head >= overflowUnit * freq) {
-          store<u32>(m.tail + (<usize>m.tailLength << 2), <u32>head);
-          m.tailLength++;
+          store<u32>(tail + (<usize>length << 2), <u32>head);
+          length++;
           head >>= 32;
         }
         const quotient = head / freq;
@@ -510,6 +516,10 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
     }
   }
   heap.free(scratch);
+  if (mode < MODE_INTERVALS) {
+    m.tailLength = length;
+    m.borrowed = borrowed;
+  }
   return result;
 }
 
