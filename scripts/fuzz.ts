@@ -2,6 +2,7 @@
 // bigger inputs, for both shipped models. Prints what each mutation was refused with.
 import { parseArgs } from 'node:util';
 import { compress } from '../src/api.js';
+import { SHIPPED_SPECS } from '../src/model/spec.js';
 import { loadModel } from '../src/models.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
 import { fuzzContainers } from '../test/fuzz.js';
@@ -15,9 +16,9 @@ const { values } = parseArgs({
 });
 const cases = Number(values.cases);
 const images = Number(values.images);
-for (const name of ['mnist-binary', 'mnist-8bit']) {
+for (const name of Object.keys(SHIPPED_SPECS)) {
   const model = await loadModel(name);
-  const source = name === 'mnist-binary' ? loadBinarizedMnistTest() : loadMnistImages('test');
+  const source = model.spec.maxPixelValue === 1 ? loadBinarizedMnistTest() : loadMnistImages('test');
   const pixels = new Uint8Array(source.pixels.subarray(0, images * 784));
   const container = await compress(pixels, { model, chains: 8 });
   const started = Date.now();
