@@ -450,7 +450,7 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
   let result: i32 = -1;
   // The tail's length and the borrowed count live in locals during the walk (through the message's
   // fields every symbol would wait on a store); written back at the end.
-  const tail = mode >= MODE_INTERVALS ? 0 : m.tail;
+  const tail: usize = mode >= MODE_INTERVALS ? 0 : m.tail;
   let length: u32 = mode >= MODE_INTERVALS ? 0 : m.tailLength;
   let borrowed: u32 = mode >= MODE_INTERVALS ? 0 : m.borrowed;
   const strict = mode >= MODE_INTERVALS ? false : m.strict;
