@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type DistributionCodec, bernoulli, betaBinomial, categoricalProbs } from '../codecs.js';
 import { invalidArgument } from '../errors.js';
-import type { Architecture, Networks, Vae } from './architecture.js';
+import type { Architecture, Networks } from './architecture.js';
 import { toLaneMajor } from '../chain.js';
 import { bernoulliLogPmf, betaBinomialLogPmf, categoricalLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
 import { positive } from './positive.js';
