@@ -31,12 +31,14 @@ function printRows(title, rows, count) {
       `${codec.padEnd(14)} ${String(bytes).padStart(10)} ${bpd.toFixed(4).padStart(9)} ${encode_ms.toFixed(0).padStart(10)}  ${note ?? ''}`,
     );
   }
+  for (const { codec, reason } of rows.skipped) console.log(`${codec.padEnd(14)} ${'skipped'.padStart(10)}  ${reason}`);
 }
 
 const started = performance.now();
 const { count, pixels } = loadIdxImages(IDX);
 const binary = pixels.map((v) => (v >= 128 ? 1 : 0));
 
-printRows(`full MNIST test set, 8 bits/pixel (${count} images)`, await measureBaselines(pixels, count, { bitsPerPixel: 8 }), count);
-printRows(`binary MNIST test set, pixel >= 128 (${count} images)`, await measureBaselines(binary, count, { bitsPerPixel: 1 }), count);
+const shape = { height: 28, width: 28 };
+printRows(`full MNIST test set, 8 bits/pixel (${count} images)`, await measureBaselines(pixels, count, { ...shape, maxValue: 255 }), count);
+printRows(`binary MNIST test set, pixel >= 128 (${count} images)`, await measureBaselines(binary, count, { ...shape, maxValue: 1 }), count);
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,11 +1,26 @@
-// Classical lossless baselines for the MNIST table: how many bytes gzip, brotli, bzip2, xz, PNG
-// and lossless WebP need for exactly the pixels BB-ANS compresses. Every output is decoded again
-// and compared with the input, and every byte written is counted (headers, per-file overhead),
-// so the numbers are comparable with BB-ANS's own "count every byte" rate.
+// Classical lossless baselines for BB-ANS: how many bytes gzip, brotli, bzip2, xz, PNG, lossless
+// WebP and JPEG XL need for exactly the pixels BB-ANS compresses, on any set of equally sized
+// greyscale images with pixel values 0..maxValue (MNIST's table: 28x28, maxValue 1 for binarized
+// and 255 for 8-bit MNIST; a user's own data set: any size, maxValue up to 65535). Every output is
+// decoded again and compared with the input, and every byte written is counted (headers, per-file
+// overhead), so the numbers are comparable with BB-ANS's own "count every byte" rate.
 //
 //   import { measureBaselines } from './baselines.mjs';
-//   const rows = await measureBaselines(pixels, 10000, { bitsPerPixel: 8 });
-//   // -> [{ codec, bytes, encode_ms, note }, ...]
+//   const rows = await measureBaselines(pixels, 10000, { height: 28, width: 28, maxValue: 255 });
+//   // -> [{ codec, bytes, encode_ms, note }, ...], and rows.skipped: [{ codec, reason }, ...]
+//
+// `pixels` holds the images one after another, each row-major: a Uint8Array for maxValue <= 255,
+// a Uint16Array above. What each codec is given (its row's note says it too):
+//   stream codecs  the whole set as one stream: binary pixels both one byte per pixel and packed 8
+//                  to a byte, the smaller reported; up to 255 one byte per pixel; above, two bytes
+//                  per pixel, little-endian (the bytes of a .npy '<u2' array)
+//   PNG            greyscale at the smallest depth PNG has (1, 2, 4, 8 or 16 bits) that holds
+//                  maxValue, values as they are (so 0..16 is an 8-bit PNG: there is no 5-bit one)
+//   WebP, JPEG XL  8-bit values as they are, binary pixels as 0/255 (black and white)
+// For maxValue > 255 the WebP and JPEG XL rows are skipped: lossless WebP holds 8 bits per channel,
+// and @jsquash/jxl's encoder takes 8-bit RGBA only (libjxl can code 16-bit images, this build's
+// interface cannot pass them). A skipped codec has no row; it is listed in `rows.skipped` with the
+// reason, and a warning is printed on stderr, as when @jsquash/jxl cannot be loaded at all.
 //
 // Implementations (all real, widely used codecs rather than anything written here):
 //   gzip, brotli   node:zlib
@@ -30,40 +45,54 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const SIDE = 28;
-const PIXELS_PER_IMAGE = SIDE * SIDE;
-
 /**
- * Measure every baseline on `count` images of 28x28 pixels, row-major in `pixels`.
- * bitsPerPixel 1: pixel values 0/1 (binarized MNIST); bitsPerPixel 8: values 0..255.
- * Returns one row per codec: { codec, bytes, encode_ms, note }. Throws if any codec fails to
- * reproduce the input exactly.
+ * Measure every baseline on `count` images of height x width pixels with values 0..maxValue,
+ * row-major one after another in `pixels`. Returns one row per codec, { codec, bytes, encode_ms,
+ * note }, with the codecs that cannot code this range in `rows.skipped` as { codec, reason }.
+ * Throws if any codec fails to reproduce the input exactly.
  */
-export async function measureBaselines(pixels, count, { bitsPerPixel }) {
-  checkInput(pixels, count, bitsPerPixel);
+export async function measureBaselines(pixels, count, options) {
+  const set = checkInput(pixels, count, options);
   const rows = [];
-  for (const codec of STREAM_CODECS) rows.push(await measureStreamCodec(codec, pixels, bitsPerPixel));
-  rows.push(await measurePerImage(PNG, pixels, count, bitsPerPixel));
-  rows.push(await measurePerImage(WEBP, pixels, count, bitsPerPixel));
-  const jxl = await loadJxl();
+  const skipped = [];
+  const skip = (codec, reason) => {
+    console.error(`bench/baselines.mjs: !!! ${codec} SKIPPED: ${reason}`);
+    skipped.push({ codec, reason });
+  };
+  for (const codec of STREAM_CODECS) rows.push(await measureStreamCodec(codec, set));
+  rows.push(await measurePerImage(PNG, set));
+  if (set.maxValue > 255) skip(WEBP.codec, 'lossless WebP holds 8 bits per channel');
+  else rows.push(await measurePerImage(WEBP, set));
+  const jxl = set.maxValue > 255 ? { error: "@jsquash/jxl's encoder takes 8-bit RGBA only" } : await loadJxl();
   if (jxl.error) {
-    console.error(`bench/baselines.mjs: !!! JPEG XL rows SKIPPED: ${jxl.error} (npm install the dev dependency @jsquash/jxl)`);
+    for (const layout of ['tiled', 'per image']) skip(jxlName(layout), jxl.error);
   } else {
-    rows.push(await measureJxlTiled(jxl, pixels, count, bitsPerPixel));
-    rows.push(await measurePerImage(jxlPerImage(jxl), pixels, count, bitsPerPixel));
+    rows.push(await measureJxlTiled(jxl, set));
+    rows.push(await measurePerImage(jxlPerImage(jxl), set));
   }
-  return rows;
+  return Object.assign(rows, { skipped });
 }
 
-function checkInput(pixels, count, bitsPerPixel) {
-  if (!(pixels instanceof Uint8Array)) throw new TypeError('pixels must be a Uint8Array');
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`bad image count ${count}`);
-  if (pixels.length !== count * PIXELS_PER_IMAGE) {
-    throw new RangeError(`pixels has ${pixels.length} bytes, expected ${count} x ${PIXELS_PER_IMAGE}`);
+/** The checked input as one object, `set`, that the measurements below take. */
+function checkInput(pixels, count, { height, width, maxValue } = {}) {
+  for (const [name, value] of [['height', height], ['width', width]]) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`options.${name} must be a positive integer, got ${value}`);
   }
-  if (bitsPerPixel !== 1 && bitsPerPixel !== 8) throw new RangeError('bitsPerPixel must be 1 or 8');
-  // A stray value 2..255 in "binary" data would be silently lost by bit packing and 1-bit PNG.
-  if (bitsPerPixel === 1 && pixels.some((v) => v > 1)) throw new RangeError('binary pixels must be 0 or 1');
+  if (!Number.isInteger(maxValue) || maxValue < 1 || maxValue > 65535) {
+    throw new RangeError(`options.maxValue must be an integer 1..65535, got ${maxValue}`);
+  }
+  const kind = maxValue > 255 ? Uint16Array : Uint8Array;
+  if (!(pixels instanceof kind)) {
+    throw new TypeError(`pixels must be a ${kind.name} for maxValue ${maxValue}, got ${pixels?.constructor?.name ?? pixels}`);
+  }
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`bad image count ${count}`);
+  if (pixels.length !== count * height * width) {
+    throw new RangeError(`pixels has ${pixels.length} values, expected ${count} x ${height} x ${width}`);
+  }
+  // A stray larger value would be silently lost by bit packing and low-depth PNG.
+  const bad = pixels.findIndex((v) => v > maxValue);
+  if (bad >= 0) throw new RangeError(`pixel ${bad} is ${pixels[bad]}, above maxValue ${maxValue}`);
+  return { pixels, count, height, width, maxValue };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,7 +127,7 @@ const STREAM_CODECS = [
       brotliCompressSync(bytes, {
         params: {
           [zlibConstants.BROTLI_PARAM_QUALITY]: 11,
-          [zlibConstants.BROTLI_PARAM_LGWIN]: 24, // largest standard window: the set is ~8 MB
+          [zlibConstants.BROTLI_PARAM_LGWIN]: 24, // largest standard window: MNIST's test set is ~8 MB
           [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_GENERIC,
         },
       }),
@@ -126,24 +155,23 @@ const STREAM_CODECS = [
  */
 const BINARY_LAYOUTS = [
   { name: '1 byte/pixel (0/1)', to: (bits) => bits, from: (bytes) => bytes },
-  { name: 'packed 8 pixels/byte, MSB first', to: packBits, from: (bytes, n) => unpackBits(bytes, n) },
+  { name: 'packed 8 pixels/byte, MSB first', to: (bits) => packSamples(bits, 1), from: (bytes, n) => unpackSamples(bytes, n, 1) },
 ];
-const EIGHT_BIT_LAYOUT = { name: '1 byte/pixel', to: (px) => px, from: (bytes) => bytes };
+const BYTE_LAYOUT = { name: '1 byte/pixel', to: (px) => px, from: (bytes) => bytes };
+const UINT16_LAYOUT = { name: "2 bytes/pixel, little-endian (as a .npy '<u2' array)", to: toUint16LE, from: fromUint16LE };
+const streamLayouts = (maxValue) => (maxValue === 1 ? BINARY_LAYOUTS : maxValue <= 255 ? [BYTE_LAYOUT] : [UINT16_LAYOUT]);
 
-async function measureStreamCodec({ codec, encode, decode }, pixels, bitsPerPixel) {
-  if (bitsPerPixel === 8) {
-    const m = await measureLayout(encode, decode, EIGHT_BIT_LAYOUT, pixels, codec);
-    return { codec, bytes: m.bytes, encode_ms: m.encode_ms, note: EIGHT_BIT_LAYOUT.name };
-  }
+/** Every layout for this range; the smallest is reported, any other noted. */
+async function measureStreamCodec({ codec, encode, decode }, { pixels, maxValue }) {
   const tried = [];
-  for (const layout of BINARY_LAYOUTS) tried.push(await measureLayout(encode, decode, layout, pixels, codec));
+  for (const layout of streamLayouts(maxValue)) tried.push(await measureLayout(encode, decode, layout, pixels, codec));
   tried.sort((a, b) => a.bytes - b.bytes);
-  const [best, other] = tried;
+  const [best, ...others] = tried;
   return {
     codec,
     bytes: best.bytes,
     encode_ms: best.encode_ms,
-    note: `${best.layout}; ${other.layout} gave ${other.bytes} bytes`,
+    note: [best.layout, ...others.map((other) => `${other.layout} gave ${other.bytes} bytes`)].join('; '),
   };
 }
 
@@ -157,41 +185,72 @@ async function measureLayout(encode, decode, layout, pixels, codec) {
   return { layout: layout.name, bytes: encoded.length, encode_ms };
 }
 
-/** Row-major bits to bytes, first pixel in the most significant bit; the tail is zero-padded. */
-export function packBits(bits) {
-  const out = new Uint8Array(Math.ceil(bits.length / 8));
-  for (let i = 0; i < bits.length; i++) if (bits[i]) out[i >> 3] |= 0x80 >> (i & 7);
+/**
+ * Samples of `depth` bits (1, 2 or 4) to bytes, first sample in the most significant bits, as PNG
+ * packs them; the tail is zero-padded.
+ */
+export function packSamples(values, depth) {
+  const out = new Uint8Array(Math.ceil((values.length * depth) / 8));
+  for (let i = 0, bit = 0; i < values.length; i++, bit += depth) out[bit >> 3] |= values[i] << (8 - depth - (bit & 7));
   return out;
 }
 
-export function unpackBits(bytes, n) {
-  if (bytes.length !== Math.ceil(n / 8)) throw new Error(`packed length ${bytes.length} does not hold ${n} bits`);
+export function unpackSamples(bytes, n, depth) {
+  if (bytes.length !== Math.ceil((n * depth) / 8)) throw new Error(`packed length ${bytes.length} does not hold ${n} ${depth}-bit samples`);
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (bytes[i >> 3] >> (7 - (i & 7))) & 1;
+  const mask = (1 << depth) - 1;
+  for (let i = 0, bit = 0; i < n; i++, bit += depth) out[i] = (bytes[bit >> 3] >> (8 - depth - (bit & 7))) & mask;
+  return out;
+}
+
+/** Each value as two bytes, low byte first, whatever the machine's byte order. */
+function toUint16LE(values) {
+  const out = new Uint8Array(2 * values.length);
+  for (let i = 0; i < values.length; i++) {
+    out[2 * i] = values[i] & 0xff;
+    out[2 * i + 1] = values[i] >> 8;
+  }
+  return out;
+}
+
+function fromUint16LE(bytes, n) {
+  if (bytes.length !== 2 * n) throw new Error(`${bytes.length} bytes do not hold ${n} uint16 values`);
+  const out = new Uint16Array(n);
+  for (let i = 0; i < n; i++) out[i] = bytes[2 * i] | (bytes[2 * i + 1] << 8);
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Image formats: each image its own file, as the paper's PNG/WebP columns; sizes summed.
+// Image formats: each image its own file, as the paper's PNG/WebP columns; sizes summed. Each
+// codec's `expected` is the grey its decoder is to give back for an image.
 
-/** Binary images become black/white at 0/255 for the image codecs (a 1-bit PNG stores 0/1). */
-const toGrey = (image, bitsPerPixel) => (bitsPerPixel === 1 ? image.map((v) => v * 255) : image);
-const rawGrey = { raw: { width: SIDE, height: SIDE, channels: 1 } };
+/** The 8-bit formats' input: binary images as black/white at 0/255, other values as they are. */
+const toGrey = (image, { maxValue }) => (maxValue === 1 ? image.map((v) => v * 255) : image);
+
+/** The smallest greyscale bit depth PNG has that holds 0..maxValue. */
+const pngDepth = (maxValue) => [1, 2, 4, 8, 16].find((depth) => maxValue < 2 ** depth);
 
 const PNG = {
   codec: 'PNG',
-  note: (bitsPerPixel) =>
-    `one ${bitsPerPixel}-bit greyscale PNG per image (fast-png, deflate level 9, filter none), sizes summed`,
+  note: ({ maxValue }) => {
+    const depth = pngDepth(maxValue);
+    const bits = maxValue.toString(2).length;
+    const range = bits === depth ? '' : ` (values 0..${maxValue} as they are: PNG has no ${bits}-bit depth)`;
+    return `one ${depth}-bit greyscale PNG per image${range} (fast-png, deflate level 9, filter none), sizes summed`;
+  },
   // fast-png rather than sharp: libvips always adds a 21-byte pHYs chunk to every file, which
-  // no decoder needs and which alone costs 0.21 bits/dim here. Its only row filter is "none",
-  // which for these images is also what sharp's best setting is (adaptive filtering was ~10% larger).
-  encode: async (image, bitsPerPixel) =>
-    encodePng(
-      bitsPerPixel === 1
-        ? { width: SIDE, height: SIDE, channels: 1, depth: 1, data: packRows(image) }
-        : { width: SIDE, height: SIDE, channels: 1, depth: 8, data: image },
-      { zlib: { level: 9 } },
-    ),
+  // no decoder needs and which alone costs 0.21 bits/dim on MNIST. Its only row filter is "none",
+  // which for MNIST is also what sharp's best setting is (adaptive filtering was ~10% larger).
+  encode: async (image, { height, width, maxValue }) => {
+    const depth = pngDepth(maxValue);
+    const data = depth < 8 ? packRows(image, width, depth) : image; // 16 bits: fast-png takes a Uint16Array
+    return encodePng({ width, height, channels: 1, depth, data }, { zlib: { level: 9 } });
+  },
+  // sharp (libspng) hands 1-, 2- and 4-bit grey back scaled to 8 bits: x255, x85, x17.
+  expected: (image, { maxValue }) => {
+    const depth = pngDepth(maxValue);
+    return depth < 8 ? image.map((v) => (v * 255) / (2 ** depth - 1)) : image;
+  },
 };
 
 const WEBP = {
@@ -199,48 +258,58 @@ const WEBP = {
   note: () => 'one lossless WebP per image (libwebp via sharp, effort 6, quality 100), sizes summed',
   // In lossless mode `quality` is libwebp's compression effort too; 100 with effort (method) 6
   // is cwebp's strongest lossless setting. No metadata is written (sharp strips it by default).
-  encode: async (image, bitsPerPixel) =>
-    sharp(toGrey(image, bitsPerPixel), rawGrey)
+  encode: async (image, set) =>
+    sharp(toGrey(image, set), { raw: { width: set.width, height: set.height, channels: 1 } })
       .toColourspace('b-w')
       .webp({ lossless: true, effort: 6, quality: 100 })
       .toBuffer(),
+  expected: toGrey,
 };
 
-/** 1-bit PNG scanlines start on a byte boundary: 28 pixels -> 4 bytes per row. */
-function packRows(image) {
-  const rowBytes = Math.ceil(SIDE / 8);
-  const out = new Uint8Array(rowBytes * SIDE);
-  for (let y = 0; y < SIDE; y++) out.set(packBits(image.subarray(y * SIDE, (y + 1) * SIDE)), y * rowBytes);
+/** PNG scanlines of fewer than 8 bits a pixel start on a byte boundary: 28 1-bit pixels -> 4 bytes. */
+function packRows(image, width, depth) {
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const height = image.length / width;
+  const out = new Uint8Array(rowBytes * height);
+  for (let y = 0; y < height; y++) out.set(packSamples(image.subarray(y * width, (y + 1) * width), depth), y * rowBytes);
   return out;
 }
 
-async function measurePerImage({ codec, note, encode, verify = verifyImageFile }, pixels, count, bitsPerPixel) {
+async function measurePerImage({ codec, note, encode, expected, verify = verifyImageFile }, set) {
   // Encode all first (timed on its own), one image at a time so encode_ms is a plain sequential
   // cost, then decode and check each file.
-  const files = new Array(count);
+  const files = new Array(set.count);
   const start = performance.now();
-  for (let i = 0; i < count; i++) files[i] = await encode(imageAt(pixels, i), bitsPerPixel);
+  for (let i = 0; i < set.count; i++) files[i] = await encode(imageAt(set, i), set);
   const encode_ms = performance.now() - start;
 
   let bytes = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < set.count; i++) {
     bytes += files[i].length;
-    await verify(files[i], toGrey(imageAt(pixels, i), bitsPerPixel), `${codec} image ${i}`);
+    await verify(files[i], expected(imageAt(set, i), set), set, `${codec} image ${i}`);
   }
-  return { codec, bytes, encode_ms, note: note(bitsPerPixel) };
+  return { codec, bytes, encode_ms, note: note(set) };
 }
 
-const imageAt = (pixels, i) => pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+const imageAt = ({ pixels, height, width }, i) => pixels.subarray(i * height * width, (i + 1) * height * width);
 
-/** Decode with sharp and require every colour channel of every pixel to equal the grey input. */
-async function verifyImageFile(file, expectedGrey, what) {
-  const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
-  if (info.width !== SIDE || info.height !== SIDE) throw new Error(`${what}: decoded as ${info.width}x${info.height}`);
+/**
+ * Decode with sharp and require every colour channel of every pixel to equal the expected grey;
+ * a Uint16Array of expected values means a 16-bit file, read back as 16-bit grey.
+ */
+async function verifyImageFile(file, expected, { height, width }, what) {
+  const sixteen = expected instanceof Uint16Array;
+  const decoder = sixteen ? sharp(file).toColourspace('grey16').raw({ depth: 'ushort' }) : sharp(file).raw();
+  const { data, info } = await decoder.toBuffer({ resolveWithObject: true });
+  if (info.width !== width || info.height !== height) throw new Error(`${what}: decoded as ${info.width}x${info.height}`);
   const c = info.channels;
   if (c !== 1 && c !== 3) throw new Error(`${what}: decoded with ${c} channels`);
-  for (let p = 0; p < PIXELS_PER_IMAGE; p++) {
+  // sharp's 16-bit samples are in the machine's byte order, as a Uint16Array reads them.
+  const values = sixteen ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)) : data;
+  if (values.length !== expected.length * c) throw new Error(`${what}: decoded ${values.length} samples`);
+  for (let p = 0; p < expected.length; p++) {
     for (let k = 0; k < c; k++) {
-      if (data[p * c + k] !== expectedGrey[p]) throw new Error(`${what}: not lossless at pixel ${p}`);
+      if (values[p * c + k] !== expected[p]) throw new Error(`${what}: not lossless at pixel ${p}`);
     }
   }
 }
@@ -257,7 +326,9 @@ async function verifyImageFile(file, expectedGrey, what) {
 // (`cjxl -d 0 -e 9`), the tiled 10,000 8-bit images came out 0.3% smaller here (1,088,013 vs
 // 1,091,317 bytes), but one file per image 14% larger on 8-bit and 1% smaller on binarized
 // MNIST (first 200 test images). Effort 9, the highest, for both layouts: per image it took
-// 13 ms per 8-bit image on 200 images, ~2-3 min for the 10,000 test images.
+// 13 ms per 8-bit image on 200 images, ~2-3 min for the 10,000 test images. There is no 16-bit
+// input (the encoder reads any buffer as 8-bit RGBA, the decoder returns 8 bits), hence no JPEG XL
+// rows above maxValue 255.
 
 const JXL_EFFORT = 9;
 
@@ -288,14 +359,14 @@ function loadJxl() {
         decode: (file) => dec.default(file.buffer.slice(file.byteOffset, file.byteOffset + file.length)),
       };
     } catch (err) {
-      return { error: `@jsquash/jxl could not be loaded (${err?.message ?? err})` };
+      return { error: `@jsquash/jxl could not be loaded (${err?.message ?? err}; npm install the dev dependency @jsquash/jxl)` };
     }
   })();
   return jxlCodec;
 }
 
 const jxlName = (layout) => `JPEG XL lossless (${layout}${JXL_EFFORT === 9 ? '' : `, -e ${JXL_EFFORT}`})`;
-const jxlPixels = (bitsPerPixel) => (bitsPerPixel === 1 ? 'pixels 0/255 (the encoder has no 1-bit input)' : 'pixels as they are');
+const jxlPixels = ({ maxValue }) => (maxValue === 1 ? 'pixels 0/255 (the encoder has no 1-bit input)' : 'pixels as they are');
 
 /** Decode with libjxl and require R = G = B = the grey input and alpha 255 at every pixel. */
 async function verifyJxl(jxl, file, expectedGrey, width, height, what) {
@@ -310,21 +381,22 @@ async function verifyJxl(jxl, file, expectedGrey, width, height, what) {
 }
 
 /**
- * All images as tiles of one picture: a near-square grid, `cols` = ceil(sqrt(count)) tiles
- * across (10,000 images: 100x100 tiles, 2800x2800 pixels), filled row by row; when count does
- * not fill the grid, the last row is padded with all-zero images. The padding is no image of the
- * set, but its bytes are in the file and so in the count.
+ * All images as tiles of one picture: a near-square grid of height x width tiles, `cols` =
+ * ceil(sqrt(count)) tiles across (10,000 28x28 images: 100x100 tiles, 2800x2800 pixels), filled
+ * row by row; when count does not fill the grid, the last row is padded with all-zero images. The
+ * padding is no image of the set, but its bytes are in the file and so in the count.
  */
-async function measureJxlTiled(jxl, pixels, count, bitsPerPixel) {
+async function measureJxlTiled(jxl, set) {
+  const { count, height: tileHeight, width: tileWidth } = set;
   const cols = Math.ceil(Math.sqrt(count));
   const gridRows = Math.ceil(count / cols);
-  const width = cols * SIDE, height = gridRows * SIDE;
+  const width = cols * tileWidth, height = gridRows * tileHeight;
   const start = performance.now();
   const picture = new Uint8Array(width * height); // zero: the padding tiles stay black
   for (let i = 0; i < count; i++) {
-    const image = toGrey(imageAt(pixels, i), bitsPerPixel);
-    const x0 = (i % cols) * SIDE, y0 = Math.floor(i / cols) * SIDE;
-    for (let y = 0; y < SIDE; y++) picture.set(image.subarray(y * SIDE, (y + 1) * SIDE), (y0 + y) * width + x0);
+    const image = toGrey(imageAt(set, i), set);
+    const x0 = (i % cols) * tileWidth, y0 = Math.floor(i / cols) * tileHeight;
+    for (let y = 0; y < tileHeight; y++) picture.set(image.subarray(y * tileWidth, (y + 1) * tileWidth), (y0 + y) * width + x0);
   }
   const file = await jxl.encode(picture, width, height);
   const encode_ms = performance.now() - start;
@@ -336,22 +408,23 @@ async function measureJxlTiled(jxl, pixels, count, bitsPerPixel) {
     bytes: file.length,
     encode_ms,
     note: `one ${width}x${height} picture of ${cols}x${gridRows} tiles${padding ? ` (last row padded with ${padding} zero images)` : ''}, ` +
-      `${jxlPixels(bitsPerPixel)}; ${jxl.library}, lossless, effort ${JXL_EFFORT}`,
+      `${jxlPixels(set)}; ${jxl.library}, lossless, effort ${JXL_EFFORT}`,
   };
 }
 
 const jxlPerImage = (jxl) => ({
   codec: jxlName('per image'),
-  note: (bitsPerPixel) => `one lossless JPEG XL per image, ${jxlPixels(bitsPerPixel)}; ${jxl.library}, effort ${JXL_EFFORT}, sizes summed`,
-  encode: (image, bitsPerPixel) => jxl.encode(toGrey(image, bitsPerPixel), SIDE, SIDE),
-  verify: (file, expectedGrey, what) => verifyJxl(jxl, file, expectedGrey, SIDE, SIDE, what),
+  note: (set) => `one lossless JPEG XL per image, ${jxlPixels(set)}; ${jxl.library}, effort ${JXL_EFFORT}, sizes summed`,
+  encode: (image, set) => jxl.encode(toGrey(image, set), set.width, set.height),
+  expected: toGrey,
+  verify: (file, expectedGrey, { width, height }, what) => verifyJxl(jxl, file, expectedGrey, width, height, what),
 });
 
 function assertSame(actual, expected, what) {
   if (actual.length !== expected.length) {
-    throw new Error(`${what}: decoded ${actual.length} bytes, expected ${expected.length}`);
+    throw new Error(`${what}: decoded ${actual.length} values, expected ${expected.length}`);
   }
   for (let i = 0; i < expected.length; i++) {
-    if (actual[i] !== expected[i]) throw new Error(`${what}: not lossless, first difference at byte ${i}`);
+    if (actual[i] !== expected[i]) throw new Error(`${what}: not lossless, first difference at value ${i}`);
   }
 }

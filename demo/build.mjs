@@ -3,7 +3,7 @@
 //   lib/bbans.js          the ESM bundle (src/index.ts)
 //   lib/tfjs-backend-wasm{,-simd}.wasm   tfjs's binaries, next to the bundle (backend.ts default)
 //   build/bbans.wasm      '../build/bbans.wasm' from the bundle (wasm.ts)
-//   models/<name>/<network>/         '../models/' from the bundle (models.ts)
+//   models/<name>/manifest.json, <network>/   '../models/' from the bundle (models.ts)
 // plus the demo page and its MNIST sample.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -58,9 +58,9 @@ for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
 }
 cpSync(coreWasm, path.join(out, 'build', 'bbans.wasm'));
 for (const name of MODELS) {
-  // Every network folder (encoder/, decoder/, pixel/ ...); the training checkpoint stays behind.
+  // The manifest and every network folder (encoder/, decoder/, pixel/ ...); the training checkpoint and log stay behind.
   for (const entry of readdirSync(path.join(root, 'models', name), { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === 'checkpoint') continue;
+    if (entry.isDirectory() ? entry.name === 'checkpoint' : entry.name !== 'manifest.json') continue;
     cpSync(path.join(root, 'models', name, entry.name), path.join(out, 'models', name, entry.name), { recursive: true });
   }
 }

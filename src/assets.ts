@@ -1,12 +1,37 @@
-// Reads a file shipped with the package, addressed relative to a module: from disk in Node,
-// by fetch in a browser (which serves the package's files as they are).
+// Reads a file addressed by URL: from disk in Node (file:), by fetch elsewhere (a browser serves the
+// package's files as they are). Every read has a byte limit, checked before the bytes are held, so
+// a hostile or wrong source (a huge file, an HTML page served in place of a model) fails fast.
 
-export async function readAsset(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+import { BbansError, type BbansErrorCode } from './errors.js';
+
+/** Reads `url`, at most `maxBytes`; failures are BbansErrors with `code` naming the URL and `what` was wanted. */
+export async function readAsset(url: URL, what: string, maxBytes: number, code: BbansErrorCode = 'INVALID_MODEL'): Promise<Uint8Array<ArrayBuffer>> {
+  const fail = (problem: string): never => {
+    throw new BbansError(code, `cannot load the ${what} ${url.protocol === 'file:' ? url.pathname : url.href}: ${problem}`);
+  };
+  const tooLarge = (): never => fail(`it is larger than ${maxBytes} bytes`);
   if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile, stat } = await import('node:fs/promises');
+    const found = await stat(url).catch((error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
+    if (!found.isFile()) fail('not a regular file');
+    if (found.size > maxBytes) tooLarge();
     return new Uint8Array(await readFile(url));
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`bbans: cannot load ${url.href}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  const response = await fetch(url).catch((error: Error) => fail(error.message));
+  if (!response.ok) fail(`HTTP ${response.status}`);
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) tooLarge();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body!.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    length += next.value.length;
+    if (length > maxBytes) {
+      await reader.cancel();
+      tooLarge();
+    }
+    chunks.push(next.value);
+  }
+  const bytes = new Uint8Array(length);
+  chunks.reduce((at, chunk) => (bytes.set(chunk, at), at + chunk.length), 0);
+  return bytes;
 }

@@ -1,8 +1,10 @@
 // The paper's table, measured here: BB-ANS with the shipped models on the whole MNIST test set,
-// the model's own -ELBO on the same images, and classical codecs on exactly the same bytes.
-// Every BB-ANS byte is counted (header, heads, tail) and every output is decoded and compared.
+// the model's own -ELBO on the same images, and classical codecs on exactly the same bytes; or the
+// same table for a user's own images and model (--data, --model). Every BB-ANS byte is counted
+// (header, heads, tail) and every output is decoded and compared.
 //
 //   bbans bench [--json] [--count N] [--chains B] [--models a,b,...] [--no-baselines] [--plot FILE.svg]
+//   bbans bench --data FILE [--shape H,W] --model DIR|NAME [--json] [--chains B] [--no-baselines] [--plot FILE.svg]
 //
 // The classical baselines live in the repository's bench/baselines.mjs and its dev dependencies;
 // where they are not installed the table has BB-ANS rows only, and says so.
@@ -12,17 +14,21 @@ import { performance } from 'node:perf_hooks';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
-import { DEFAULTS, compress, decompress } from './api.js';
-import { loadModel } from './models.js';
-import { MNIST_PIXELS as PIXELS, loadBinarizedMnistTest, loadMnistImages } from './data/mnist.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type PixelArray, compress, decompress } from './api.js';
+import { type CodecModel, loadModel } from './models.js';
+import { readImageFile } from './data/image-file.js';
+import { MNIST_COLS, MNIST_PIXELS as PIXELS, MNIST_ROWS, loadBinarizedMnistTest, loadMnistImages } from './data/mnist.js';
 import { meanNegativeElbo } from './train/evaluate.js';
 import { natsToBitsPerDim } from './model/spec.js';
 import { ratePlotSvg } from './plot.js';
+import { elementCount } from './shape.js';
 
 type Baselines = (
-  pixels: Uint8Array,
+  pixels: PixelArray,
   count: number,
-  options: { bitsPerPixel: number },
+  options: { height: number; width: number; maxValue: number },
 ) => Promise<Array<{ codec: string; bytes: number; encode_ms: number }>>;
 
 const BINARY = 'binarized MNIST';
@@ -59,7 +65,7 @@ async function loadBaselines(): Promise<Baselines | undefined> {
 /** Images coded before the timed runs of each model. */
 const WARM_UP_IMAGES = 500;
 
-function datasetPixels(dataset: string, count: number): Uint8Array {
+function mnistPixels(dataset: string, count: number): Uint8Array {
   const source = dataset === BINARY ? loadBinarizedMnistTest() : loadMnistImages('test');
   return new Uint8Array(source.pixels.subarray(0, count * PIXELS));
 }
@@ -68,24 +74,25 @@ function rowFor(dataset: string, count: number, fields: Partial<BenchRow> & Pick
   return { dataset, images: count, bytes: null, neg_elbo_bits_per_dim: null, encode_img_per_s: null, decode_img_per_s: null, roundtrip: null, ...fields };
 }
 
-/** A shipped model's -ELBO and BB-ANS rows on the dataset's pixels. */
-async function measureModel(name: string, dataset: string, pixels: Uint8Array, count: number, chains: number): Promise<BenchRow[]> {
-  const model = await loadModel(name);
-  const bitsPerDim = (bytes: number): number => (8 * bytes) / (count * PIXELS);
-  const negElbo = natsToBitsPerDim(meanNegativeElbo(model.vae, { count, pixels }, 1000, (batch) => 7919 + batch), PIXELS);
+/** A model's -ELBO and BB-ANS rows on the dataset's pixels. */
+async function measureModel(model: CodecModel, dataset: string, pixels: PixelArray, count: number, chains: number | undefined): Promise<BenchRow[]> {
+  const itemPixels = model.spec.pixels;
+  const bitsPerDim = (bytes: number): number => (8 * bytes) / (count * itemPixels);
+  const negElbo = natsToBitsPerDim(meanNegativeElbo(model.vae, { count, pixels }, 1000, (batch) => 7919 + batch), itemPixels);
+  const images = { data: pixels, shape: [count, ...model.itemShape] };
   // Untimed warm-up: V8 first runs WASM from its baseline compiler and swaps in optimised code
   // while it runs, which takes seconds; the timed runs measure the steady state.
-  const warmUp = pixels.subarray(0, Math.min(count, WARM_UP_IMAGES) * PIXELS);
-  await decompress(await compress(warmUp, { model, chains }), { model });
+  const warmUpCount = Math.min(count, WARM_UP_IMAGES);
+  await decompress(await compress({ data: pixels.subarray(0, warmUpCount * itemPixels), shape: [warmUpCount, ...model.itemShape] }, { model, chains }), { model });
   const t0 = performance.now();
-  const compressed = await compress(pixels, { model, chains });
+  const compressed = await compress(images, { model, chains });
   const t1 = performance.now();
   const restored = await decompress(compressed, { model });
   const t2 = performance.now();
   return [
-    rowFor(dataset, count, { codec: `${name} -ELBO`, bits_per_dim: negElbo, neg_elbo_bits_per_dim: negElbo }),
+    rowFor(dataset, count, { codec: `${model.name} -ELBO`, bits_per_dim: negElbo, neg_elbo_bits_per_dim: negElbo }),
     rowFor(dataset, count, {
-      codec: `BB-ANS ${name}`,
+      codec: `BB-ANS ${model.name}`,
       bytes: compressed.length,
       bits_per_dim: bitsPerDim(compressed.length),
       neg_elbo_bits_per_dim: negElbo,
@@ -96,20 +103,28 @@ async function measureModel(name: string, dataset: string, pixels: Uint8Array, c
   ];
 }
 
-/** Every row of one dataset: each chosen model's -ELBO and BB-ANS, then each baseline on the same pixels. */
-async function measureDataset(dataset: string, models: string[], count: number, chains: number, baselines: Baselines | undefined): Promise<BenchRow[]> {
-  const pixels = datasetPixels(dataset, count);
+function largest(pixels: PixelArray): number {
+  let max = 0;
+  for (let i = 0; i < pixels.length; i++) if (pixels[i]! > max) max = pixels[i]!;
+  return max;
+}
+
+/** Every row of one dataset: each model's -ELBO and BB-ANS, then each baseline on the same pixels. */
+async function measureDataset(dataset: string, models: CodecModel[], pixels: PixelArray, count: number, chains: number | undefined, baselines: Baselines | undefined): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const name of models) rows.push(...(await measureModel(name, dataset, pixels, count, chains)));
-  for (const b of baselines ? await baselines(pixels, count, { bitsPerPixel: dataset === BINARY ? 1 : 8 }) : []) {
-    rows.push(rowFor(dataset, count, { codec: b.codec, bytes: b.bytes, bits_per_dim: (8 * b.bytes) / (count * PIXELS), encode_img_per_s: count / (b.encode_ms / 1000), roundtrip: true }));
+  for (const model of models) rows.push(...(await measureModel(model, dataset, pixels, count, chains)));
+  const [height, width] = models[0]!.itemShape.length === 2 ? models[0]!.itemShape : [MNIST_ROWS, MNIST_COLS];
+  const itemPixels = height! * width!;
+  // The classical codecs get the smallest range that holds the pixels (PNG picks its bit depth by it).
+  for (const b of baselines ? await baselines(pixels, count, { height: height!, width: width!, maxValue: Math.max(1, largest(pixels)) }) : []) {
+    rows.push(rowFor(dataset, count, { codec: b.codec, bytes: b.bytes, bits_per_dim: (8 * b.bytes) / (count * itemPixels), encode_img_per_s: count / (b.encode_ms / 1000), roundtrip: true }));
   }
   return rows;
 }
 
-function printTable(rows: BenchRow[], count: number, chains: number): void {
+function printTable(rows: BenchRow[], what: string, chains: number | undefined): void {
   const fmt = (x: number | null, digits: number): string => (x === null ? '' : x.toFixed(digits));
-  console.log(`bbans benchmark: ${count} MNIST test images, ${chains} chains, bins 2^${DEFAULTS.binsLog2}, posterior precision ${DEFAULTS.posteriorPrecision}`);
+  console.log(`bbans benchmark: ${what}, ${chains ?? 'the default number of'} chains, the models' coding settings`);
   console.log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores; BB-ANS runs on one), node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
   console.log('| dataset | codec | bytes | bits/dim | paper | rate / -ELBO | encode img/s | decode img/s | round trip |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
@@ -129,35 +144,60 @@ function requireMnistData(): void {
   }
 }
 
+/** The user's own images and model (--data, --model): one dataset of rows. */
+async function measureUserData(file: string, shape: string | undefined, modelSource: string, count: number | undefined, chains: number | undefined, baselines: Baselines | undefined) {
+  const bytes = new Uint8Array(await readFile(file));
+  const { images } = readImageFile(bytes, file, shape?.split(',').map(Number));
+  const model = await loadModel(modelSource);
+  const itemPixels = elementCount(images.shape.slice(1));
+  const n = Math.min(count ?? images.shape[0]!, images.shape[0]!);
+  const pixels = images.data.subarray(0, n * itemPixels);
+  return { rows: await measureDataset(path.basename(file), [model], pixels, n, chains, baselines), what: `${n} images of ${images.shape.slice(1).join('x')} from ${file}` };
+}
+
 /** Runs the benchmark; returns false if any round trip failed. */
 export async function runBench(argv: string[]): Promise<boolean> {
   const { values: args } = parseArgs({
     args: argv,
     options: {
       json: { type: 'boolean', default: false },
-      count: { type: 'string', default: '10000' },
-      chains: { type: 'string', default: String(DEFAULTS.chains) },
-      models: { type: 'string', default: Object.keys(MODEL_DATASET).join(',') },
+      count: { type: 'string' },
+      chains: { type: 'string' },
+      models: { type: 'string' },
+      data: { type: 'string' },
+      shape: { type: 'string' },
+      model: { type: 'string' },
       baselines: { type: 'boolean', default: true },
       plot: { type: 'string' },
     },
     allowNegative: true,
   });
-  requireMnistData();
-  const count = Number(args.count);
-  const chains = Number(args.chains);
-  const models = args.models.split(',');
-  const unknown = models.filter((name) => !MODEL_DATASET[name]);
-  if (unknown.length > 0) throw new Error(`bbans bench: unknown model ${unknown.join(', ')}; the shipped models are ${Object.keys(MODEL_DATASET).join(', ')}`);
+  const count = args.count === undefined ? undefined : Number(args.count);
+  if (count !== undefined && !(Number.isInteger(count) && count >= 1)) throw new Error(`bbans bench: --count must be a positive integer, got ${args.count}`);
+  const chains = args.chains === undefined ? undefined : Number(args.chains);
+  if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1)) throw new Error(`bbans bench: --chains must be a positive integer, got ${args.chains}`);
   const baselines = args.baselines ? await loadBaselines() : undefined;
   if (args.baselines && !baselines) console.error('bbans bench: baselines skipped (bench/baselines.mjs and its dev dependencies are not installed)');
-  const rows: BenchRow[] = [];
-  for (const dataset of [BINARY, EIGHT_BIT]) {
-    const chosen = models.filter((name) => MODEL_DATASET[name] === dataset);
-    if (chosen.length > 0) rows.push(...(await measureDataset(dataset, chosen, count, chains, baselines)));
+  let rows: BenchRow[] = [];
+  let what: string;
+  if (args.data !== undefined || args.model !== undefined) {
+    if (args.data === undefined || args.model === undefined) throw new Error('bbans bench: --data FILE and --model DIR go together');
+    if (args.models !== undefined) throw new Error('bbans bench: --models is for the MNIST table; with --data give --model');
+    ({ rows, what } = await measureUserData(args.data, args.shape, args.model, count, chains, baselines));
+  } else {
+    requireMnistData();
+    const n = count ?? 10000;
+    const models = (args.models ?? Object.keys(MODEL_DATASET).join(',')).split(',');
+    const unknown = models.filter((name) => !MODEL_DATASET[name]);
+    if (unknown.length > 0) throw new Error(`bbans bench: unknown model ${unknown.join(', ')}; the shipped models are ${Object.keys(MODEL_DATASET).join(', ')}`);
+    for (const dataset of [BINARY, EIGHT_BIT]) {
+      const chosen = await Promise.all(models.filter((name) => MODEL_DATASET[name] === dataset).map((name) => loadModel(name)));
+      if (chosen.length > 0) rows.push(...(await measureDataset(dataset, chosen, mnistPixels(dataset, n), n, chains, baselines)));
+    }
+    what = `${n} MNIST test images`;
   }
   if (args.json) for (const r of rows) console.log(JSON.stringify(r));
-  else printTable(rows, count, chains);
+  else printTable(rows, what, chains);
   if (args.plot) {
     await writeFile(args.plot, ratePlotSvg(rows));
     console.error(`bbans bench: rate against encode speed drawn in ${args.plot}`);

@@ -1,10 +1,17 @@
 // The bbans file format: a small header that says everything a decoder must know and check,
 // then the rANS message. All integers little-endian; varints are unsigned LEB128.
 //
-//   magic "BBAN" | version u8 | source u8 (0 raw pixels, 1 idx file) | model name (u8 length + ASCII)
+//   magic "BBAN" | version u8 | source u8 | model name (u8 length + ASCII)
 //   | model fingerprint (16 bytes)
 //   | binsLog2 u8 | posteriorPrecision u8 | likelihoodPrecision u8 | chains varint
-//   | count varint | rank u8 | dims varint x rank | crc32 of the pixels u32 | message bytes
+//   | count varint | rank u8 | dims varint x rank | crc32 of the pixels u32
+//   | npy header (varint length + bytes), only when the source is npy | message bytes
+//
+// The source byte says what the pixels came from, so a tool can give back the same file: its low
+// 7 bits are 0 raw pixels, 1 an idx file, 2 a .npy file (whose header follows, kept verbatim); its
+// high bit is set for 16-bit pixels (raw: little-endian). Files before 16-bit pixels and .npy
+// sources were added have 0 or 1 there and decode as before; older readers refuse the new codes.
+// The checksum is over the pixel values as bytes, 16-bit ones little-endian.
 //
 // Every field is checked against hard limits before anything is allocated, so a hostile header
 // cannot ask for absurd memory.
@@ -23,11 +30,18 @@ export const MAX_TOTAL_PIXELS = 2 ** 28;
 export const MAX_ITEM_PIXELS = 2 ** 24;
 
 /** What the pixels came from, so decompression can give back the same kind of file. */
-export type SourceFormat = 'raw' | 'idx';
-const SOURCE_CODES: readonly SourceFormat[] = ['raw', 'idx'];
+export type SourceFormat = 'raw' | 'idx' | 'npy';
+const SOURCE_CODES: readonly SourceFormat[] = ['raw', 'idx', 'npy'];
+const SIXTEEN_BIT = 0x80;
+/** A .npy header is a few hundred bytes; numpy allows up to 4 GiB, bbans stores at most this. */
+export const MAX_SOURCE_HEADER = 1 << 16;
 
 export interface ContainerHeader {
   source: SourceFormat;
+  /** Bytes per pixel value: 2 for 16-bit pixels. */
+  pixelBytes: 1 | 2;
+  /** The source file's own header (a .npy header), to restore it byte for byte. */
+  sourceHeader?: Uint8Array;
   modelName: string;
   fingerprint: Uint8Array;
   binsLog2: number;
@@ -92,7 +106,7 @@ export function encodeContainer(header: ContainerHeader, message: Uint8Array): U
   const w = new Writer();
   w.raw(MAGIC);
   w.u8(FORMAT_VERSION);
-  w.u8(SOURCE_CODES.indexOf(header.source));
+  w.u8(SOURCE_CODES.indexOf(header.source) | (header.pixelBytes === 2 ? SIXTEEN_BIT : 0));
   const name = new TextEncoder().encode(header.modelName);
   w.u8(name.length);
   w.raw(name);
@@ -105,6 +119,10 @@ export function encodeContainer(header: ContainerHeader, message: Uint8Array): U
   w.u8(header.itemShape.length);
   for (const dim of header.itemShape) w.varint(dim);
   w.u32(header.crc32);
+  if (header.source === 'npy') {
+    w.varint(header.sourceHeader!.length);
+    w.raw(header.sourceHeader!);
+  }
   const head = w.done();
   const out = new Uint8Array(head.length + message.length);
   out.set(head);
@@ -123,8 +141,9 @@ export function decodeContainer(bytes: Uint8Array): { header: ContainerHeader; m
     throw new BbansError('UNSUPPORTED_VERSION', `bbans file format version ${version} is not supported (this build reads version ${FORMAT_VERSION})`);
   }
   const sourceCode = r.u8('source format');
-  const source = SOURCE_CODES[sourceCode];
-  if (source === undefined) throw new BbansError('CORRUPT_MESSAGE', `bbans header: unknown source format ${sourceCode}`);
+  const source = SOURCE_CODES[sourceCode & ~SIXTEEN_BIT];
+  if (source === undefined || (source === 'idx' && sourceCode & SIXTEEN_BIT)) throw new BbansError('CORRUPT_MESSAGE', `bbans header: unknown source format ${sourceCode}`);
+  const pixelBytes = sourceCode & SIXTEEN_BIT ? 2 : 1;
   const nameLength = r.u8('model name');
   if (nameLength > MAX_MODEL_NAME) throw new BbansError('HEADER_LIMIT', `bbans header: model name of ${nameLength} bytes exceeds ${MAX_MODEL_NAME}`);
   const modelName = new TextDecoder().decode(r.raw(nameLength, 'model name'));
@@ -146,8 +165,7 @@ export function decodeContainer(bytes: Uint8Array): { header: ContainerHeader; m
     throw new BbansError('HEADER_LIMIT', `bbans header: ${count} images of ${itemShape.join('x')} exceed the limit of ${MAX_TOTAL_PIXELS} pixels`);
   }
   const crc = r.u32('checksum');
-  return {
-    header: { source, modelName, fingerprint, binsLog2, posteriorPrecision, likelihoodPrecision, chains, count, itemShape, crc32: crc },
-    message: r.rest(),
-  };
+  const header: ContainerHeader = { source, pixelBytes, modelName, fingerprint, binsLog2, posteriorPrecision, likelihoodPrecision, chains, count, itemShape, crc32: crc };
+  if (source === 'npy') header.sourceHeader = r.raw(r.varint('npy header length', MAX_SOURCE_HEADER), 'npy header').slice();
+  return { header, message: r.rest() };
 }

@@ -8,6 +8,8 @@ export type BbansErrorCode =
   | 'NOT_BBANS'
   | 'UNSUPPORTED_VERSION'
   | 'MODEL_MISMATCH'
+  | 'INVALID_MODEL'
+  | 'ASSET_UNAVAILABLE'
   | 'TRUNCATED'
   | 'HEADER_LIMIT'
   | 'CORRUPT_MESSAGE'

@@ -1,7 +1,7 @@
 // Where the bits go: the cost of every pixel of every image under a model, as the codec would pay
 // it with the latent at the bin of the posterior mean, and the latent's own net cost (the prior's
 // bits minus the bits the posterior gives back). The demo draws these as cost maps.
-import { DEFAULTS } from './api.js';
+import { MAX_DEFAULT_CHAINS } from './api.js';
 import { binCentres, binOf, gaussianPosterior } from './codecs.js';
 import { fromLaneMajor, toLaneMajor } from './chain.js';
 import { invalidArgument } from './errors.js';
@@ -22,12 +22,12 @@ export async function pixelCosts(pixels: Uint8Array, options: { model?: string |
   const size = model.spec.pixels;
   if (!(pixels instanceof Uint8Array) || pixels.length % size !== 0) invalidArgument(`pixels must be a Uint8Array of whole ${size}-pixel images`);
   const count = pixels.length / size;
-  const { binsLog2, posteriorPrecision } = DEFAULTS;
-  const chain = model.latent(model.defaultLikelihoodPrecision);
+  const { binsLog2, posteriorPrecision } = model.coding;
+  const chain = model.latent(model.coding.likelihoodPrecision);
   const pixelBits = new Float64Array(pixels.length);
   const latentBits = new Float64Array(count);
-  for (let first = 0; first < count; first += DEFAULTS.chains) {
-    const batch = Math.min(DEFAULTS.chains, count - first);
+  for (let first = 0; first < count; first += MAX_DEFAULT_CHAINS) {
+    const batch = Math.min(MAX_DEFAULT_CHAINS, count - first);
     const images = pixels.subarray(first * size, (first + batch) * size);
     const { means, scales } = chain.encode(Float32Array.from(images), batch);
     const latents = binOf(binsLog2, Float64Array.from(means));

@@ -6,11 +6,12 @@ import * as tf from '@tensorflow/tfjs';
 import { BbansError, invalidArgument } from './errors.js';
 import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './container.js';
 import { MAX_TRIALS } from './codecs.js';
-import { sha256 } from './sha256.js';
+import { sha256, toHex } from './sha256.js';
 import { elementCount } from './shape.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
-import { loadLayersModelFrom } from './model/load.js';
+import { readModelDirectory } from './model/directory.js';
+import type { CodingDefaults, ModelManifest } from './model/manifest.js';
 import type { Networks, Vae } from './model/architecture.js';
 import { architectureOf } from './model/architectures.js';
 import type { PixelLikelihood, VaeSpec } from './model/factorized-vae.js';
@@ -31,7 +32,10 @@ export interface CodecModel {
   fingerprint: Uint8Array;
   /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
   latent(likelihoodPrecision: number): LatentVariableModel;
-  defaultLikelihoodPrecision: number;
+  /** What compress uses unless told otherwise. */
+  coding: CodingDefaults;
+  /** The model directory's manifest, for a model loaded from one. */
+  manifest?: ModelManifest;
 }
 
 function networkBytes(model: tf.LayersModel): Uint8Array[] {
@@ -48,7 +52,17 @@ export function fingerprintOf(...networks: tf.LayersModel[]): Uint8Array {
   return sha256(...networks.flatMap(networkBytes)).slice(0, FINGERPRINT_BYTES);
 }
 
-function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks): CodecModel {
+/** The fingerprint of a VAE's networks, in its architecture's order. */
+export function vaeFingerprint(vae: Vae): Uint8Array {
+  return fingerprintOf(...architectureOf(vae.spec).networkNames.map((name) => vae.networks[name]!));
+}
+
+/** Coding settings of a model that says nothing of its own: the architecture's likelihood precision. */
+export function defaultCoding(spec: ModelSpec): CodingDefaults {
+  return { likelihoodPrecision: architectureOf(spec).defaultPrecision(spec), binsLog2: 12, posteriorPrecision: 28 };
+}
+
+function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks, coding = defaultCoding(spec), manifest?: ModelManifest): CodecModel {
   const architecture = architectureOf(spec);
   architecture.validate(spec, networks);
   const vae = { spec, networks };
@@ -57,8 +71,9 @@ function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks):
     spec,
     itemShape,
     vae,
-    fingerprint: fingerprintOf(...architecture.networkNames.map((name) => networks[name]!)),
-    defaultLikelihoodPrecision: architecture.defaultPrecision(spec),
+    fingerprint: vaeFingerprint(vae),
+    coding,
+    manifest,
     latent: (precision: number) => architecture.codec(vae, precision),
   };
 }
@@ -70,31 +85,58 @@ function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks):
 export const BEST_SHIPPED_MODEL = Object.freeze({ binary: 'mnist-binary-ar', eightBit: 'mnist-8bit-ar' } satisfies Record<string, ModelName>);
 
 /** The best shipped model for these pixels: the binary one when every value is 0 or 1. */
-export function bestShippedModelFor(pixels: Uint8Array): ModelName {
+export function bestShippedModelFor(pixels: ArrayLike<number>): ModelName {
   for (let i = 0; i < pixels.length; i++) if (pixels[i]! > 1) return BEST_SHIPPED_MODEL.eightBit;
   return BEST_SHIPPED_MODEL.binary;
 }
 
-const loaded = new Map<ModelName, Promise<CodecModel>>();
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-/** Loads a shipped model on the tfjs wasm backend (once per process). */
-export function loadModel(name: string): Promise<CodecModel> {
-  if (!isModelName(name)) {
-    return Promise.reject(new BbansError('INVALID_ARGUMENT', `unknown model "${name}"; the shipped models are ${Object.keys(SHIPPED_SPECS).join(', ')}`));
+/** The folder URL (ending in '/') a model source names: a shipped model, a URL, or (in Node) a directory path. */
+async function modelFolder(source: string | URL): Promise<URL> {
+  const withSlash = (url: URL): URL => (url.pathname.endsWith('/') ? url : new URL(`${url.href}/`));
+  if (source instanceof URL) return withSlash(source);
+  if (typeof source !== 'string' || source === '') invalidArgument(`a model is a shipped model's name (${Object.keys(SHIPPED_SPECS).join(', ')}), a model directory or its URL; got ${JSON.stringify(source)}`);
+  if (isModelName(source)) return new URL(`${source}/`, MODELS_URL);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return withSlash(new URL(source));
+  if (isNode) {
+    const [{ pathToFileURL }, path, { existsSync }] = await Promise.all([import('node:url'), import('node:path'), import('node:fs')]);
+    if (!existsSync(source)) invalidArgument(`unknown model "${source}": not a shipped model (${Object.keys(SHIPPED_SPECS).join(', ')}) nor a model directory`);
+    return withSlash(pathToFileURL(path.resolve(source)));
   }
-  let model = loaded.get(name);
-  if (!model) {
-    model = (async () => {
-      await useWasmBackend();
-      const base = new URL(`${name}/`, MODELS_URL);
-      const spec = SHIPPED_SPECS[name];
-      const names = architectureOf(spec).networkNames;
-      const models = await Promise.all(names.map((network) => loadLayersModelFrom(new URL(`${network}/`, base))));
-      return codecModelOf(spec, [28, 28], Object.fromEntries(names.map((network, i) => [network, models[i]!])));
-    })();
-    loaded.set(name, model);
+  if (typeof location !== 'undefined') return withSlash(new URL(source, location.href));
+  return invalidArgument(`unknown model "${source}": not a shipped model (${Object.keys(SHIPPED_SPECS).join(', ')}) nor a URL`);
+}
+
+/** Loads a model directory, checking it throughout (src/model/directory.ts). */
+async function loadDirectory(folder: URL): Promise<CodecModel> {
+  await useWasmBackend();
+  const { manifest, networks } = await readModelDirectory(folder);
+  const model = codecModelOf(manifest.spec, manifest.itemShape, networks, manifest.coding, manifest);
+  if (toHex(model.fingerprint) !== manifest.fingerprint) {
+    throw new BbansError('INVALID_MODEL', `${folder.href}: the networks' fingerprint ${toHex(model.fingerprint)} is not the manifest's ${manifest.fingerprint}: the model directory is damaged or was altered`);
   }
   return model;
+}
+
+const shipped = new Map<ModelName, Promise<CodecModel>>();
+
+/**
+ * Loads a model: a shipped one by name (once per process), or a model directory by path (Node) or
+ * URL (file:, http:, https:), as `bbans train` writes them. Everything read is checked first; a
+ * damaged or hostile directory fails with INVALID_MODEL.
+ */
+export async function loadModel(source: string | URL): Promise<CodecModel> {
+  if (typeof source === 'string' && isModelName(source)) {
+    let model = shipped.get(source);
+    if (!model) {
+      model = loadDirectory(await modelFolder(source));
+      shipped.set(source, model);
+      model.catch(() => shipped.delete(source as ModelName));
+    }
+    return model;
+  }
+  return loadDirectory(await modelFolder(source));
 }
 
 interface CustomModelBase {

@@ -30,6 +30,6 @@ const imports = {
   },
 };
 
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readAsset(wasmUrl)), imports);
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readAsset(wasmUrl, 'bbans WebAssembly module', 1 << 24, 'ASSET_UNAVAILABLE')), imports);
 export const core = instance.exports as unknown as CoreExports;
 memoryForAbort = core.memory;

@@ -50,8 +50,8 @@ describe('compress / decompress with the shipped models', () => {
 
   it('refuses bad images before doing any work', async () => {
     await expectCode(compress(new Uint8Array(IMAGE).fill(2), { model: 'mnist-binary' }), 'INVALID_IMAGES', /pixel 0 of image 0 is 2, but model mnist-binary takes values 0..1/);
-    await expectCode(compress(new Uint8Array(100), { model: 'mnist-8bit' }), 'INVALID_IMAGES', /not a whole number of 784-pixel images/);
-    await expectCode(compress({ data: new Uint8Array(2 * 900), shape: [2, 30, 30] }, { model: 'mnist-8bit' }), 'INVALID_IMAGES', /codes 784-pixel images, got images of 30x30/);
+    await expectCode(compress(new Uint8Array(100), { model: 'mnist-8bit' }), 'INVALID_IMAGES', /not a whole number of 28x28 images/);
+    await expectCode(compress({ data: new Uint8Array(2 * 900), shape: [2, 30, 30] }, { model: 'mnist-8bit' }), 'INVALID_IMAGES', /codes 28x28 images, got images of 30x30/);
     await expectCode(compress({ data: new Uint8Array(10), shape: [2, 28, 28] }, { model: 'mnist-8bit' }), 'INVALID_IMAGES', /holds 1568 pixels but data has 10/);
     await expect(compress(new Uint8Array(IMAGE), { model: 'mnist-16bit' })).rejects.toThrow(/unknown model "mnist-16bit"/);
   });

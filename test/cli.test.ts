@@ -77,7 +77,7 @@ describe('bbans CLI', () => {
     const range = await bbans('compress', '--model', 'mnist-binary', at('digits.idx'), '-o', at('never.bbans'));
     expect(range.err).toMatch(/^bbans: pixel \d+ of image 0 is \d+, but model mnist-binary takes values 0..1$/);
 
-    expect((await bbans('compress', at('digits.raw'), '-o', at('never.bbans'))).err).toMatch(/not an idx ubyte file; for raw pixels give --shape/);
+    expect((await bbans('compress', at('digits.raw'), '-o', at('never.bbans'))).err).toMatch(/neither a .npy nor an idx ubyte file; for raw pixels give its shape/);
     expect((await bbans('frobnicate')).code).toBe(2);
     expect((await bbans('compress', '--chains', 'x', at('digits.idx'), '-f')).code).toBe(2);
     expect((await bbans('decompress', at('digits.idx'))).err).toMatch(/use -o/);

@@ -50,8 +50,8 @@ const MUTATIONS: Record<string, Mutation> = {
   },
 };
 
-function sameImages(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+function sameImages(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  return a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
 }
 
 export async function fuzzContainers(

@@ -120,7 +120,7 @@ describe('shipped local autoregressive models', () => {
       const trained = tf.tidy(() => localArLogLikelihood(spec, model.vae.networks, inputs.pixels, inputs.neighbours!, tf.tensor2d(features!, [batch, IMAGE * spec.features])).dataSync());
       tf.dispose(Object.values(inputs));
       const network = (await import('../src/model/local-ar-codec.js')).pixelNetworkOf(spec, model.vae.networks.pixel!);
-      const codec = localAutoregressive(network, features!, batch, model.defaultLikelihoodPrecision);
+      const codec = localAutoregressive(network, features!, batch, model.coding.likelihoodPrecision);
       const log2p = codec.log2Probabilities(toLaneMajor(Uint32Array.from(images), batch, IMAGE));
       let totalDifference = 0;
       for (let b = 0; b < batch; b++) {

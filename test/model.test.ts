@@ -4,14 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../src/model/backend.js';
-import { loadVae, saveVae } from '../src/model/io.js';
+import { pathToFileURL } from 'node:url';
+import { loadNetworks } from '../src/model/directory.js';
+import { saveNetworks } from '../src/model/io.js';
 import { lgamma } from '../src/model/lgamma.js';
 import { betaBinomialLogPmf, gaussianKlFromStandardNormal, logBinomialCoefficients } from '../src/model/likelihoods.js';
 import { natsToBitsPerDim, SHIPPED_SPECS } from '../src/model/spec.js';
 import { architectureOf, disposeBatch, trainableVariables } from '../src/model/architectures.js';
 import { loadMnistImages, MNIST_PIXELS } from '../src/data/mnist.js';
 import { saveCheckpoint } from '../src/train/checkpoint.js';
-import { defaultSettings } from '../src/train/settings.js';
+import { mnistSettings } from '../src/train/settings.js';
 import type { TrainingState } from '../src/train/trainer.js';
 import { openTrainingState, trainOneEpoch } from '../src/train/trainer.js';
 
@@ -125,8 +127,8 @@ describe('architectures', () => {
 
     const directory = await mkdtemp(path.join(tmpdir(), 'bbans-vae-'));
     try {
-      await saveVae(vae, directory);
-      const loaded = await loadVae(directory, spec);
+      await saveNetworks(vae, directory);
+      const loaded = { spec, networks: await loadNetworks(pathToFileURL(`${directory}/`), spec, 1) };
       const [loadedMu] = loaded.networks.encoder!.predict(inputs.pixels) as tf.Tensor[];
       expect(Array.from(loadedMu!.dataSync())).toEqual(Array.from(mu!.dataSync()));
       expect(Array.from(architecture.negativeElbo(loaded, inputs, tf.zeros([batch, spec.latent]), false).dataSync())).toEqual(Array.from(loss.dataSync()));
@@ -139,7 +141,7 @@ describe('architectures', () => {
 
 describe('training checkpoints', () => {
   it('resuming from a checkpoint continues exactly like an uninterrupted run', async () => {
-    const settings = { ...defaultSettings('mnist-binary'), batchSize: 100 };
+    const settings = { ...mnistSettings('mnist-binary'), batchSize: 100 };
     const all = loadMnistImages('train');
     const train = { count: 300, pixels: all.pixels.subarray(0, 300 * MNIST_PIXELS) };
     const quiet = () => {};
@@ -147,32 +149,33 @@ describe('training checkpoints', () => {
     try {
       // Like the trainer: checkpoint after every epoch and carry on with the same state.
       const uninterrupted = await openTrainingState(settings, path.join(root, 'a'), false, quiet);
+      const schedule = uninterrupted.schedule;
       const lossesA: number[] = [];
       const liveTensors: number[] = [];
       for (const epoch of [1, 2, 3]) {
-        lossesA.push(trainOneEpoch(uninterrupted, settings, train, epoch, quiet));
-        await saveCheckpoint(path.join(root, 'a'), uninterrupted.vae, uninterrupted.optimizer, settings, epoch);
+        lossesA.push(trainOneEpoch(uninterrupted, settings, train, epoch, quiet)!);
+        await saveCheckpoint(path.join(root, 'a'), uninterrupted.vae, uninterrupted.optimizer, settings, epoch, schedule);
         liveTensors.push(tf.memory().numTensors);
       }
       expect(liveTensors[2], 'no tensors leak per epoch').toBe(liveTensors[1]);
 
       const first = await openTrainingState(settings, path.join(root, 'b'), false, quiet);
       const lossB1 = trainOneEpoch(first, settings, train, 1, quiet);
-      await saveCheckpoint(path.join(root, 'b'), first.vae, first.optimizer, settings, 1);
+      await saveCheckpoint(path.join(root, 'b'), first.vae, first.optimizer, settings, 1, schedule);
       // As in the repository: the checkpoint without its networks, which the model directory holds.
-      await saveVae(first.vae, path.join(root, 'b'));
+      await saveNetworks(first.vae, path.join(root, 'b'));
       for (const name of ['encoder', 'decoder']) await rm(path.join(root, 'b', 'checkpoint', name), { recursive: true });
-      const resumed = await openTrainingState(settings, path.join(root, 'b'), false, quiet);
+      const resumed = await openTrainingState(settings, path.join(root, 'b'), true, quiet);
       expect(resumed.epochsCompleted).toBe(1);
       const lossB2 = trainOneEpoch(resumed, settings, train, 2, quiet);
-      await saveCheckpoint(path.join(root, 'b'), resumed.vae, resumed.optimizer, settings, 2);
+      await saveCheckpoint(path.join(root, 'b'), resumed.vae, resumed.optimizer, settings, 2, schedule);
       const lossB3 = trainOneEpoch(resumed, settings, train, 3, quiet);
 
       expect([lossB1, lossB2, lossB3]).toEqual(lossesA);
       const weights = (state: TrainingState) => trainableVariables(state.vae).map((v) => Array.from(v.dataSync()));
       expect(weights(resumed)).toEqual(weights(uninterrupted));
 
-      await expect(openTrainingState({ ...settings, batchSize: 50 }, path.join(root, 'b'), false, quiet)).rejects.toThrow(/batchSize/);
+      await expect(openTrainingState({ ...settings, batchSize: 50 }, path.join(root, 'b'), true, quiet)).rejects.toThrow(/batchSize/);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -2,11 +2,13 @@
 // BbansError / CliError for main.ts to report in one line.
 
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { compress, decompress } from '../api.js';
+import { checkModelMatches, compress, decompress } from '../api.js';
 import { decodeContainer } from '../container.js';
+import { loadModel } from '../models.js';
 import { toHex } from '../sha256.js';
 import { elementCount } from '../shape.js';
 import { IdxFormatError, readIdx, writeIdx } from '../data/idx.js';
+import { type ImageFile, ImageFileError, readImageFile, writeImageFile } from '../data/image-file.js';
 import { binarize } from '../data/binarize.js';
 import { STDIO, checkOutput, readInput, writeOutput } from './files.js';
 import { CliError, UsageError } from './errors.js';
@@ -36,14 +38,19 @@ function onlyInput(positionals: string[], usage: string): string {
   return positionals[0]!;
 }
 
-function isIdx(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0x08;
-}
-
 function parseShape(text: string): number[] {
   const dims = text.split(',').map(Number);
-  if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 0)) throw new UsageError(`--shape must look like N,28,28, got "${text}"`);
+  if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--shape must look like H,W (or N,H,W), got "${text}"`);
   return dims;
+}
+
+function readImagesOrFail(bytes: Uint8Array, path: string, shape?: number[]): ImageFile {
+  try {
+    return readImageFile(bytes, path === STDIO ? 'stdin' : path, shape);
+  } catch (error) {
+    if (error instanceof ImageFileError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 function readIdxOrFail(bytes: Uint8Array, path: string): { dims: number[]; data: Uint8Array } {
@@ -55,12 +62,23 @@ function readIdxOrFail(bytes: Uint8Array, path: string): { dims: number[]; data:
   }
 }
 
-export const COMPRESS_USAGE = `usage: bbans compress [--model NAME] [--chains B] [--shape N,28,28] [-o OUT] [-f] [-q] IN
-  IN is an idx ubyte file (e.g. MNIST images), or raw pixels with --shape; - reads stdin.
-  --model: mnist-8bit-ar, mnist-binary-ar, or the paper's mnist-8bit, mnist-binary; by default
-  the best shipped model for the data (the binary one when every pixel is 0 or 1).
+const MODEL_HELP = `--model: a model directory (as bbans train writes them) or a shipped model: mnist-8bit-ar,
+  mnist-binary-ar, or the paper's mnist-8bit, mnist-binary`;
+
+export const COMPRESS_USAGE = `usage: bbans compress [--model M] [--chains B] [--shape H,W] [-o OUT] [-f] [-q] IN
+  IN is a .npy file (uint8, uint16 or bool, shape (count, ...)), an idx ubyte file (e.g. MNIST
+  images), or raw 8-bit pixels with --shape; - reads stdin.
+  ${MODEL_HELP}; by default the best shipped model for the data (the binary one when every pixel is 0 or 1).
+  --chains: independent chains (default: one per 65,536 pixels, 1..64).
   Writes IN.bbans unless -o is given (- for stdout); keeps IN; refuses to overwrite without -f.
   -q/--quiet: no progress bar (it is drawn only on a terminal, for work over a second).`;
+
+function positiveInteger(name: string, text: string | boolean | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 1)) throw new UsageError(`--${name} must be a positive integer, got ${text}`);
+  return value;
+}
 
 export async function compressCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -72,31 +90,27 @@ export async function compressCommand(argv: string[]): Promise<void> {
   if (values.help) return void console.log(COMPRESS_USAGE);
   const input = onlyInput(positionals, COMPRESS_USAGE);
   const output = (values.output as string | undefined) ?? (input === STDIO ? STDIO : input + SUFFIX);
+  const chains = positiveInteger('chains', values.chains);
+  const shape = values.shape === undefined ? undefined : parseShape(values.shape as string);
   await checkOutput(output, values.force as boolean);
-  const bytes = await readInput(input);
-  let images: { data: Uint8Array; shape: number[] };
-  if (values.shape !== undefined) images = { data: bytes, shape: parseShape(values.shape as string) };
-  else if (isIdx(bytes)) {
-    const { dims, data } = readIdxOrFail(bytes, input);
-    images = { data, shape: dims };
-  } else throw new CliError(`${input} is not an idx ubyte file; for raw pixels give --shape N,28,28`);
-  const chains = values.chains === undefined ? undefined : Number(values.chains);
-  if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1)) throw new UsageError(`--chains must be a positive integer, got ${values.chains}`);
-  const compressed = await compress(images, {
+  const file = readImagesOrFail(await readInput(input), input, shape);
+  const compressed = await compress(file.images, {
     model: values.model as string | undefined,
     chains,
-    source: values.shape === undefined ? 'idx' : 'raw',
+    source: file.source,
+    sourceHeader: file.sourceHeader,
     onProgress: progressBar('compressing', values.quiet as boolean),
   });
   await writeOutput(output, compressed);
 }
 
-export const DECOMPRESS_USAGE = `usage: bbans decompress [-o OUT] [-f] [-q] IN
-  Restores the original file byte for byte (an idx file, or the raw pixels). IN.bbans -> IN by
-  default; - reads stdin / writes stdout. Refuses to overwrite without -f.`;
+export const DECOMPRESS_USAGE = `usage: bbans decompress [--model M] [-o OUT] [-f] [-q] IN
+  Restores the original file byte for byte (a .npy or idx file, or the raw pixels). IN.bbans -> IN
+  by default; - reads stdin / writes stdout. Refuses to overwrite without -f.
+  ${MODEL_HELP}; by default the shipped model the file names.`;
 
 export async function decompressCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, OUTPUT_OPTIONS, DECOMPRESS_USAGE);
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, ...OUTPUT_OPTIONS }, DECOMPRESS_USAGE);
   if (values.help) return void console.log(DECOMPRESS_USAGE);
   const input = onlyInput(positionals, DECOMPRESS_USAGE);
   let output = values.output as string | undefined;
@@ -106,26 +120,36 @@ export async function decompressCommand(argv: string[]): Promise<void> {
     else throw new UsageError(`cannot name the output of ${input} (it does not end in ${SUFFIX}); use -o`);
   }
   await checkOutput(output, values.force as boolean);
-  const restored = await decompress(await readInput(input), { onProgress: progressBar('decompressing', values.quiet as boolean) });
-  await writeOutput(output, restored.source === 'idx' ? writeIdx({ dims: restored.shape, data: restored.data }) : restored.data);
+  const restored = await decompress(await readInput(input), {
+    model: values.model as string | undefined,
+    onProgress: progressBar('decompressing', values.quiet as boolean),
+  });
+  await writeOutput(output, writeImageFile(restored));
 }
 
-export const INFO_USAGE = 'usage: bbans info FILE   prints the header of a .bbans file';
+export const INFO_USAGE = `usage: bbans info [--model M] FILE   prints the header of a .bbans file
+  With --model (a model directory or a shipped model's name), also checks that the file was made
+  with that model (MODEL_MISMATCH otherwise) and prints the model's held-out rate.`;
 
 export async function infoCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, {}, INFO_USAGE);
+  const { values, positionals } = parse(argv, { model: { type: 'string' } }, INFO_USAGE);
   if (values.help) return void console.log(INFO_USAGE);
   const bytes = await readInput(onlyInput(positionals, INFO_USAGE));
   const { header, message } = decodeContainer(bytes);
   const pixels = header.count * elementCount(header.itemShape);
   console.log(`model             ${header.modelName} (fingerprint ${toHex(header.fingerprint)})
-source            ${header.source}
+source            ${header.source}, ${8 * header.pixelBytes}-bit pixels
 images            ${header.count} x ${header.itemShape.join('x')}
 chains            ${header.chains}
 latent bins       2^${header.binsLog2}
 precisions        posterior ${header.posteriorPrecision}, likelihood ${header.likelihoodPrecision}
 crc32             ${header.crc32.toString(16).padStart(8, '0')}
 size              ${bytes.length} bytes (message ${message.length}), ${pixels ? ((8 * bytes.length) / pixels).toFixed(4) : '-'} bits/pixel`);
+  if (values.model === undefined) return;
+  const model = await loadModel(values.model as string);
+  checkModelMatches(header, model);
+  const heldOut = model.manifest?.heldOut;
+  console.log(`model check       ${values.model} made this file${heldOut ? `; its held-out rate is ${heldOut.negativeElboBitsPerDim.toFixed(4)} bits/pixel (-ELBO on ${heldOut.images} images)` : ''}`);
 }
 
 export const BINARIZE_USAGE = `usage: bbans binarize IN -o OUT [--seed N | --threshold T] [-f]

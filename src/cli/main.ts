@@ -10,7 +10,7 @@ const USAGE = `usage: bbans <command> [options]    (bbans <command> --help for i
   decompress   restore the original file byte for byte
   info         print the header of a .bbans file
   bench        compress the MNIST test set and print the paper's table
-  train        train a shipped model (resumable)
+  train        train a model for your own images (or retrain a shipped one)
   binarize     binarize an idx file (numpy RandomState rule or a threshold)
   --version, --help, --verbose (stack traces on errors)`;
 
@@ -31,7 +31,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<unknown>> = {
     const { runTrain, TrainUsageError, TRAIN_USAGE } = await import('../train/main.js');
     if (argv.includes('--help') || argv.includes('-h')) return void console.log(TRAIN_USAGE);
     try {
-      await runTrain(argv);
+      const code = await runTrain(argv);
+      if (code !== 0) throw new CliError('training was interrupted', code);
     } catch (error) {
       if (error instanceof TrainUsageError) throw new UsageError(error.message);
       throw error;

@@ -19,6 +19,11 @@ export type ModelBatch = { pixels: tf.Tensor2D } & Record<string, tf.Tensor>;
 
 export interface Architecture<S extends ModelSpec = ModelSpec> {
   readonly networkNames: readonly string[];
+  /**
+   * Throws INVALID_MODEL unless `spec` (untrusted, e.g. a manifest's) has every field this
+   * architecture needs, inside bbans's limits, and describes a model small enough to build.
+   */
+  checkSpec(spec: Record<string, unknown>): void;
   build(spec: S, seed: number): Networks;
   batch(spec: S, pixels: Float32Array, count: number): ModelBatch;
   /** Per-image negative ELBO in nats, with the posterior sample z = mu + sigma * noise. */

@@ -3,7 +3,9 @@
 // Each pixel likelihood lives in one entry of LIKELIHOODS: its decoder heads, its log pmf for
 // training, and its codec.
 import * as tf from '@tensorflow/tfjs';
-import { type DistributionCodec, bernoulli, betaBinomial, categoricalProbs } from '../codecs.js';
+import { type DistributionCodec, MAX_TRIALS, bernoulli, betaBinomial, categoricalProbs } from '../codecs.js';
+import { MAX_ITEM_PIXELS } from '../container.js';
+import { checkParameterCount, denseParameters, integerField, invalidModel, oneOf } from './spec-check.js';
 import { invalidArgument } from '../errors.js';
 import type { Architecture, Networks } from './architecture.js';
 import { toLaneMajor } from '../chain.js';
@@ -79,8 +81,20 @@ function buildDecoder(spec: VaeSpec, seed: number): tf.LayersModel {
   return tf.model({ inputs: input, outputs, name: `${spec.name}-decoder` });
 }
 
+const MAX_VALUE: Record<PixelLikelihood, number> = { bernoulli: 1, 'beta-binomial': MAX_TRIALS, categorical: 255 };
+
 export const factorizedVae: Architecture<VaeSpec> = {
   networkNames: ['encoder', 'decoder'],
+  checkSpec(spec) {
+    const pixels = integerField(spec, 'pixels', 1, MAX_ITEM_PIXELS);
+    const hidden = integerField(spec, 'hidden', 1, 4096);
+    const latent = integerField(spec, 'latent', 1, 1024);
+    const likelihood = oneOf(spec, 'likelihood', Object.keys(LIKELIHOODS) as PixelLikelihood[]);
+    const maxPixelValue = integerField(spec, 'maxPixelValue', 1, MAX_VALUE[likelihood]);
+    if (likelihood === 'bernoulli' && maxPixelValue !== 1) invalidModel('model spec: Bernoulli pixels have maxPixelValue 1');
+    const outputs = LIKELIHOODS[likelihood].heads.reduce((n, head) => n + pixels * head.perPixel(spec as unknown as VaeSpec), 0);
+    checkParameterCount(String(spec.name), denseParameters(pixels, hidden) + 2 * denseParameters(hidden, latent) + denseParameters(latent, hidden, outputs));
+  },
   build: (spec, seed) => ({ encoder: buildEncoder(spec, hiddenWidth(spec), seed), decoder: buildDecoder(spec, seed) }),
   batch: (spec, pixels, count) => ({ pixels: tf.tensor2d(pixels, [count, spec.pixels]) }),
   negativeElbo(vae, batch, noise, training) {

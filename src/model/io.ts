@@ -1,17 +1,17 @@
-// Saving and loading LayersModels as the standard tfjs "layers-model" pair
-// (model.json + weights.bin) in a local directory; tfjs-node's file:// handler is not
-// available here. Writes go through a temporary name + rename so a crash never leaves a
-// half-written model.json next to a stale weights file.
+// Writing model directories (Node): each network as the standard tfjs "layers-model" pair
+// (model.json + weights.bin; tfjs-node's file:// handler is not available here), and the
+// directory's manifest. Writes go through a temporary name + rename so a crash never leaves a
+// half-written model.json next to a stale weights file. Reading is src/model/directory.ts's.
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { loadLayersModelFrom } from './load.js';
+import { vaeFingerprint } from '../models.js';
+import { toHex } from '../sha256.js';
 import type { Vae } from './architecture.js';
 import { architectureOf } from './architectures.js';
-import type { ModelSpec } from './spec.js';
+import { MODEL_JSON } from './directory.js';
+import { MANIFEST_FILE, MODEL_DIRECTORY_FORMAT, type ModelManifest, manifestText } from './manifest.js';
 
-export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
 interface ModelJson {
@@ -54,17 +54,26 @@ export async function saveLayersModel(model: tf.LayersModel, directory: string):
   );
 }
 
-export function loadLayersModel(directory: string): Promise<tf.LayersModel> {
-  return loadLayersModelFrom(pathToFileURL(path.join(directory, path.sep)));
-}
-
-/** A model directory holds one folder per network (encoder/, decoder/, ...), each a model.json + weights.bin pair. */
-export async function saveVae(vae: Vae, directory: string): Promise<void> {
+/** Writes one folder per network (encoder/, decoder/, ...) into `directory`. */
+export async function saveNetworks(vae: Vae, directory: string): Promise<void> {
   for (const name of architectureOf(vae.spec).networkNames) await saveLayersModel(vae.networks[name]!, path.join(directory, name));
 }
 
-export async function loadVae(directory: string, spec: ModelSpec): Promise<Vae> {
-  const names = architectureOf(spec).networkNames;
-  const models = await Promise.all(names.map((name) => loadLayersModel(path.join(directory, name))));
-  return { spec, networks: Object.fromEntries(names.map((name, i) => [name, models[i]!])) };
+/** What a manifest says beyond the networks themselves. */
+export type ManifestDetails = Pick<ModelManifest, 'itemShape' | 'initSeed' | 'coding' | 'heldOut' | 'training'>;
+
+/** The manifest describing `vae` (its fingerprint and weight sizes computed here). */
+export function manifestOf(vae: Vae, details: ManifestDetails): ModelManifest {
+  const weightBytes = Object.fromEntries(architectureOf(vae.spec).networkNames.map((name) => [name, 4 * vae.networks[name]!.countParams()]));
+  return {
+    format: MODEL_DIRECTORY_FORMAT, name: vae.spec.name, itemShape: details.itemShape, maxPixelValue: vae.spec.maxPixelValue,
+    spec: vae.spec, initSeed: details.initSeed, coding: details.coding, fingerprint: toHex(vaeFingerprint(vae)), weightBytes,
+    ...(details.heldOut && { heldOut: details.heldOut }), ...(details.training && { training: details.training }),
+  };
+}
+
+/** A complete model directory: the networks, then the manifest last, so a directory with a manifest is whole. */
+export async function saveModelDirectory(vae: Vae, directory: string, details: ManifestDetails): Promise<void> {
+  await saveNetworks(vae, directory);
+  await writeFileAtomically(path.join(directory, MANIFEST_FILE), manifestText(manifestOf(vae, details)));
 }

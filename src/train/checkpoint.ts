@@ -1,29 +1,43 @@
-// A training checkpoint: the networks, the Adam state, the epoch count and the RNG state.
-// Layout of <model dir>/checkpoint/: state.json, optimizer.bin, one folder per network.
-// A new checkpoint is written beside the old one and swapped in by renames, so a kill at
+// A training checkpoint: the networks, the Adam state, the epoch count, the schedule's state and
+// the RNG state. Layout of <model dir>/checkpoint/: state.json, optimizer.bin, one folder per
+// network. A new checkpoint is written beside the old one and swapped in by renames, so a kill at
 // any moment leaves one complete checkpoint (at worst under checkpoint.old/).
-// The checkpoint's networks are the ones the trainer also writes to the model directory, so the
-// repository leaves them out (.gitignore): a checkpoint without its network folders resumes from
-// the model directory's, which must then match the fingerprint state.json records.
+// A checkpoint may leave out its network folders when they are the model directory's (the
+// repository does so for the local AR models, .gitignore): it then resumes from the model
+// directory's networks, which must match the fingerprint state.json records.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadVae, saveVae } from '../model/io.js';
+import { pathToFileURL } from 'node:url';
+import { loadNetworks } from '../model/directory.js';
+import { saveNetworks } from '../model/io.js';
 import type { Vae } from '../model/architecture.js';
-import { architectureOf } from '../model/architectures.js';
-import { fingerprintOf } from '../models.js';
+import { vaeFingerprint } from '../models.js';
 import { toHex } from '../sha256.js';
-import { rngState } from './rng.js';
-import type { TrainSettings } from './settings.js';
+import { rngState, streamSeed } from './rng.js';
+import { type TrainSettings, upgradeSettings } from './settings.js';
 
 const STATE_JSON = 'state.json';
 const OPTIMIZER_BIN = 'optimizer.bin';
+
+/** Where the schedule stands after an epoch. */
+export interface ScheduleState {
+  learningRate: number;
+  bestEpoch: number;
+  bestNats: number;
+  /** Epochs since the held-out rate last improved (since the learning rate last dropped, for the plateau rule). */
+  staleEpochs: number;
+  /** Seconds of training so far, over every run that led here. */
+  seconds: number;
+}
 
 export interface CheckpointState {
   format: 'bbans-train-checkpoint-v1';
   epochsCompleted: number;
   settings: TrainSettings;
+  /** Absent in checkpoints written before schedules: a constant learning rate. */
+  schedule?: ScheduleState;
   rng: ReturnType<typeof rngState>;
   optimizer: { file: string; weightSpecs: tf.io.WeightsManifestEntry[] };
   /** Fingerprint of the networks (topology and weights), hex; absent in checkpoints written before it was recorded. */
@@ -40,10 +54,6 @@ export interface Checkpoint {
   optimizerWeights: OptimizerWeights;
 }
 
-function networksFingerprint(vae: Vae): string {
-  return toHex(fingerprintOf(...architectureOf(vae.spec).networkNames.map((name) => vae.networks[name]!)));
-}
-
 export function checkpointDirectory(modelDirectory: string): string {
   return path.join(modelDirectory, 'checkpoint');
 }
@@ -54,12 +64,13 @@ export async function saveCheckpoint(
   optimizer: tf.Optimizer,
   settings: TrainSettings,
   epochsCompleted: number,
+  schedule: ScheduleState,
 ): Promise<void> {
   const finalDirectory = checkpointDirectory(modelDirectory);
   const partial = `${finalDirectory}.partial`;
   const old = `${finalDirectory}.old`;
   await rm(partial, { recursive: true, force: true });
-  await saveVae(vae, partial);
+  await saveNetworks(vae, partial);
 
   const optimizerWeights = await optimizer.getWeights();
   const { data, specs } = await tf.io.encodeWeights(optimizerWeights);
@@ -71,9 +82,10 @@ export async function saveCheckpoint(
     format: 'bbans-train-checkpoint-v1',
     epochsCompleted,
     settings,
+    schedule,
     rng: rngState(settings.seed, epochsCompleted),
     optimizer: { file: OPTIMIZER_BIN, weightSpecs: specs },
-    networks: networksFingerprint(vae),
+    networks: toHex(vaeFingerprint(vae)),
     savedAt: new Date().toISOString(),
   };
   await writeFile(path.join(partial, STATE_JSON), JSON.stringify(state, null, 2));
@@ -84,19 +96,20 @@ export async function saveCheckpoint(
   await rm(old, { recursive: true, force: true });
 }
 
-/** The newest complete checkpoint, or undefined when training starts from scratch. */
+/** The newest complete checkpoint, or undefined when there is none. */
 export async function loadCheckpoint(modelDirectory: string): Promise<Checkpoint | undefined> {
   const candidates = [checkpointDirectory(modelDirectory), `${checkpointDirectory(modelDirectory)}.old`];
   const directory = candidates.find((candidate) => existsSync(path.join(candidate, STATE_JSON)));
   if (!directory) return undefined;
 
   const state = JSON.parse(await readFile(path.join(directory, STATE_JSON), 'utf8')) as CheckpointState;
-  // Checkpoints from before architectures were named are all of the paper's VAE.
-  state.settings.spec = { ...{ architecture: 'vae' }, ...state.settings.spec } as TrainSettings['spec'];
   if (state.format !== 'bbans-train-checkpoint-v1') throw new Error(`${directory}: unknown checkpoint format ${state.format}`);
-  const own = architectureOf(state.settings.spec).networkNames.every((name) => existsSync(path.join(directory, name, 'model.json')));
-  const vae = await loadVae(own ? directory : modelDirectory, state.settings.spec);
-  if (!own && networksFingerprint(vae) !== state.networks) {
+  state.settings = upgradeSettings(state.settings as unknown as Record<string, unknown>);
+  const { spec } = state.settings;
+  const own = existsSync(path.join(directory, 'encoder', 'model.json'));
+  const networks = await loadNetworks(pathToFileURL(path.join(own ? directory : modelDirectory, path.sep)), spec, streamSeed(state.settings.seed, 'init'));
+  const vae = { spec, networks };
+  if (!own && toHex(vaeFingerprint(vae)) !== state.networks) {
     throw new Error(`${directory} has no networks of its own, and those in ${modelDirectory} are not the ones it was saved with; resume needs the checkpoint's networks`);
   }
   const optimizerBytes = await readFile(path.join(directory, state.optimizer.file));

@@ -1,14 +1,20 @@
-// What one epoch trains on: the (possibly binarized) training pixels and their batch order.
+// What training reads: a set of equally sized images, the images of an epoch (binarized afresh for
+// the paper's binarized MNIST) and their batch order.
 import { binarizeStochastic } from '../data/binarize.js';
-import type { MnistImages } from '../data/mnist.js';
 import { MT19937 } from '../data/mt19937.js';
-import type { ModelSpec } from '../model/spec.js';
 import { streamSeed } from './rng.js';
+import type { TrainSettings } from './settings.js';
 
-/** Training pixels for `epoch`: a fresh stochastic binarization for the binary model. */
-export function trainingPixelsForEpoch(spec: ModelSpec, train: MnistImages, baseSeed: number, epoch: number): Uint8Array {
-  if (spec.maxPixelValue !== 1) return train.pixels;
-  return binarizeStochastic(train.pixels, new MT19937(streamSeed(baseSeed, 'binarize', epoch)));
+/** count images, row-major, one after another; 16-bit values in a Uint16Array. */
+export interface ImageSet {
+  count: number;
+  pixels: Uint8Array | Uint16Array;
+}
+
+/** Training pixels for `epoch`: a fresh stochastic binarization when the settings ask for one. */
+export function trainingPixelsForEpoch(settings: TrainSettings, train: ImageSet, epoch: number): Uint8Array | Uint16Array {
+  if (settings.binarize === 'none') return train.pixels;
+  return binarizeStochastic(train.pixels as Uint8Array, new MT19937(streamSeed(settings.seed, 'binarize', epoch)));
 }
 
 /** A uniformly random permutation of 0..count-1 (Fisher-Yates on MT19937 doubles). */
@@ -26,7 +32,7 @@ export function shuffledOrder(count: number, seed: number): Uint32Array {
 
 /** Copies images order[start .. start+size) into a float32 [size, pixelsPerImage] buffer. */
 export function gatherImages(
-  pixels: Uint8Array,
+  pixels: Uint8Array | Uint16Array,
   pixelsPerImage: number,
   order: ArrayLike<number> | undefined,
   start: number,
@@ -38,4 +44,23 @@ export function gatherImages(
     out.set(pixels.subarray(image * pixelsPerImage, (image + 1) * pixelsPerImage), row * pixelsPerImage);
   }
   return out;
+}
+
+/**
+ * Splits a set into training and held-out images: a seeded random `fraction` (at least one image)
+ * is held out, in file order within each part.
+ */
+export function splitHeldOut(images: ImageSet, pixelsPerImage: number, fraction: number, seed: number): { train: ImageSet; heldOut: ImageSet } {
+  const heldOutCount = Math.max(1, Math.round(images.count * fraction));
+  const order = shuffledOrder(images.count, seed);
+  const held = new Uint8Array(images.count);
+  for (let i = 0; i < heldOutCount; i++) held[order[i]!] = 1;
+  const part = (keep: number): ImageSet => {
+    const indices: number[] = [];
+    for (let i = 0; i < images.count; i++) if (held[i] === keep) indices.push(i);
+    const pixels = new (images.pixels.constructor as Uint8ArrayConstructor | Uint16ArrayConstructor)(indices.length * pixelsPerImage);
+    indices.forEach((image, row) => pixels.set(images.pixels.subarray(image * pixelsPerImage, (image + 1) * pixelsPerImage), row * pixelsPerImage));
+    return { count: indices.length, pixels };
+  };
+  return { train: part(0), heldOut: part(1) };
 }

@@ -1,12 +1,11 @@
-// Test-set negative ELBO, with fixed noise so numbers from different epochs are comparable.
+// Held-out negative ELBO, with fixed noise so numbers from different epochs are comparable.
 import * as tf from '@tensorflow/tfjs';
-import type { MnistImages } from '../data/mnist.js';
 import type { Vae } from '../model/architecture.js';
 import { architectureOf, disposeBatch } from '../model/architectures.js';
-import { gatherImages } from './dataset.js';
+import { type ImageSet, gatherImages } from './dataset.js';
 
 /** Mean negative ELBO in nats per image over all images (one posterior sample each). */
-export function meanNegativeElbo(vae: Vae, images: MnistImages, batchSize: number, noiseSeed: (batch: number) => number): number {
+export function meanNegativeElbo(vae: Vae, images: ImageSet, batchSize: number, noiseSeed: (batch: number) => number): number {
   const { pixels: pixelsPerImage, latent } = vae.spec;
   let totalNats = 0;
   for (let start = 0, batch = 0; start < images.count; start += batchSize, batch++) {

@@ -1,4 +1,5 @@
-// models/<name>/train-log.jsonl: one JSON object per completed epoch.
+// <model dir>/train-log.jsonl: one JSON object per completed epoch (the shipped models' older
+// entries call the held-out numbers testNegElbo*: their held-out set was MNIST's test set).
 import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../model/io.js';
@@ -7,11 +8,15 @@ export interface EpochLogEntry {
   epoch: number;
   trainLossNats: number;
   trainBitsPerDim: number;
-  testNegElboNats: number;
-  testNegElboBitsPerDim: number;
+  heldOutNegElboNats: number;
+  heldOutNegElboBitsPerDim: number;
   seconds: number;
   learningRate?: number;
   finishedAt: string;
+}
+
+export async function startEpochLog(file: string): Promise<void> {
+  await writeFileAtomically(file, '');
 }
 
 export async function appendEpochLog(file: string, entry: EpochLogEntry): Promise<void> {

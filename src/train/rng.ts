@@ -14,6 +14,8 @@ export const RNG_STREAMS = Object.freeze({
   noise: 4,
   /** Noise for the test -ELBO, the same every epoch so epochs are comparable. */
   evaluation: 5,
+  /** Which images of a user's data set are held out (MT19937, Fisher-Yates). */
+  split: 6,
 });
 
 export type RngStream = keyof typeof RNG_STREAMS;

@@ -1,44 +1,77 @@
-// Training settings: defaults per model, and the rule for which may change on resume.
+// Training settings: what a run is (model spec, data, optimiser, schedule), the defaults for a
+// shipped MNIST model, and the rule for which settings a resumed run may change.
+import { MNIST_COLS, MNIST_ROWS } from '../data/mnist.js';
 import type { ModelName, ModelSpec } from '../model/spec.js';
 import { SHIPPED_SPECS } from '../model/spec.js';
 
 export interface TrainSettings {
-  model: ModelName;
+  name: string;
   spec: ModelSpec;
+  /** Shape of one image, [height, width]. */
+  itemShape: number[];
   seed: number;
   batchSize: number;
+  /** Adam's learning rate at the start; the schedule may lower it (each epoch's log entry records it). */
   learningRate: number;
   optimizer: 'adam';
-  /** Total epochs to reach; like the learning rate, a resumed run may change it. */
-  epochs: number;
-  /** How training images become model input each epoch. */
+  /**
+   * 'constant': the learning rate as given. 'plateau': halved after PLATEAU_EPOCHS epochs without a
+   * better held-out rate, and the run stops after STOP_EPOCHS without one.
+   */
+  schedule: 'constant' | 'plateau';
+  /** Which epoch the model directory keeps: the best on the held-out images, or the last. */
+  keep: 'best' | 'last';
+  /** 'dynamic': 8-bit training images binarized afresh each epoch (the paper's binarized MNIST). */
+  binarize: 'dynamic' | 'none';
+  /** What the training and held-out images are (a description, with the file's SHA-256 for a user's data). */
   trainData: string;
-  testData: string;
+  heldOutData: string;
   evalBatchSize: number;
   backend: 'wasm (single thread)';
 }
 
-/** What a resumed run may change (each epoch's log entry records the learning rate it used). */
-export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['epochs', 'learningRate']);
+export const PLATEAU_EPOCHS = 5;
+export const STOP_EPOCHS = 20;
 
-export function defaultSettings(model: ModelName): TrainSettings {
+/** What a resumed run may change. */
+export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate']);
+
+/** The settings the shipped models were trained with: MNIST's 60k training images, the 10k test images held out. */
+export function mnistSettings(model: ModelName): TrainSettings {
   const binary = SHIPPED_SPECS[model].maxPixelValue === 1;
   return {
-    model,
+    name: model,
     spec: SHIPPED_SPECS[model],
+    itemShape: [MNIST_ROWS, MNIST_COLS],
     seed: 1,
     batchSize: 100,
     learningRate: 1e-3,
     optimizer: 'adam',
-    epochs: 1000,
+    schedule: 'constant',
+    keep: 'last',
+    binarize: binary ? 'dynamic' : 'none',
     trainData: binary
       ? 'MNIST train 60k, dynamically binarized each epoch: pixel = u < v/255, u from numpy-MT19937 seeded deriveSeed(seed, BINARIZE, epoch)'
       : 'MNIST train 60k, raw 8-bit pixels',
-    testData: binary
+    heldOutData: binary
       ? 'MNIST test 10k, binarized once with numpy RandomState(0).random_sample (BENCHMARK_BINARIZATION)'
       : 'MNIST test 10k, raw 8-bit pixels',
     evalBatchSize: 1000,
     backend: 'wasm (single thread)',
+  };
+}
+
+/**
+ * Settings as a checkpoint from before user data recorded them: `model` was the name, the test
+ * set was the held-out set, the schedule constant and the last epoch kept; `epochs` was a setting.
+ */
+export function upgradeSettings(saved: Record<string, unknown>): TrainSettings {
+  if (saved.name !== undefined) return saved as unknown as TrainSettings;
+  const { model, epochs: _epochs, testData, ...rest } = saved;
+  const spec = { architecture: 'vae', ...(rest.spec as object) } as ModelSpec;
+  return {
+    ...(rest as unknown as TrainSettings), name: model as string, spec, itemShape: [MNIST_ROWS, MNIST_COLS],
+    schedule: 'constant', keep: 'last', binarize: spec.maxPixelValue === 1 ? 'dynamic' : 'none', heldOutData: testData as string,
   };
 }
 

@@ -1,82 +1,113 @@
-// The training loop: resume or initialise, then per epoch train, evaluate, checkpoint, log.
+// The training loop: resume or initialise, then per epoch train, evaluate on the held-out images,
+// keep the model (the best epoch, or the last), checkpoint, log; until the epoch or time budget is
+// spent, the plateau schedule gives up, or the caller aborts (the kept model stays as it is).
 import * as tf from '@tensorflow/tfjs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { MnistImages } from '../data/mnist.js';
-import { loadBinarizedMnistTest, loadMnistImages } from '../data/mnist.js';
-import { saveVae, writeFileAtomically } from '../model/io.js';
+import { saveModelDirectory } from '../model/io.js';
 import { natsToBitsPerDim } from '../model/spec.js';
 import type { Vae } from '../model/architecture.js';
 import { architectureOf, disposeBatch, trainableVariables } from '../model/architectures.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { gatherImages, shuffledOrder, trainingPixelsForEpoch } from './dataset.js';
+import { defaultCoding } from '../models.js';
+import { type ScheduleState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type ImageSet, gatherImages, shuffledOrder, trainingPixelsForEpoch } from './dataset.js';
 import { meanNegativeElbo } from './evaluate.js';
-import { appendEpochLog, truncateEpochLog } from './log.js';
+import { type EpochLogEntry, appendEpochLog, startEpochLog, truncateEpochLog } from './log.js';
 import { streamSeed } from './rng.js';
-import type { TrainSettings } from './settings.js';
-import { incompatibleSettings } from './settings.js';
+import { PLATEAU_EPOCHS, STOP_EPOCHS, type TrainSettings, incompatibleSettings } from './settings.js';
 
-export interface TrainOptions {
+export const TRAIN_LOG = 'train-log.jsonl';
+
+export interface TrainingRun {
   settings: TrainSettings;
-  modelsDir: string;
-  fresh: boolean;
+  train: ImageSet;
+  heldOut: ImageSet;
+  /** The model directory: the kept model, its checkpoint/ and train-log.jsonl. */
+  directory: string;
+  /** Continue from the directory's checkpoint; otherwise start from scratch. */
+  resume: boolean;
+  /** Stop when this many epochs are done in all. */
+  epochs?: number;
+  /** Start no epoch that would end more than this many seconds after this run began. */
+  seconds?: number;
+  /** Stops the run after the current training step; the kept model is the one on disk. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
+  onEpoch?: (report: EpochReport) => void;
+  /** Goes into the manifest's training record (e.g. the command that trained it). */
+  record?: Record<string, unknown>;
+}
+
+export interface EpochReport {
+  epoch: number;
+  trainBitsPerDim: number;
+  heldOutBitsPerDim: number;
+  bestEpoch: number;
+  bestBitsPerDim: number;
+  learningRate: number;
+  seconds: number;
+  /** Whether this epoch's networks are now the model directory's. */
+  kept: boolean;
+}
+
+export type StopReason = 'epochs' | 'time' | 'plateau' | 'aborted';
+
+export interface TrainResult {
+  epochsCompleted: number;
+  /** The epoch the model directory holds, and its held-out negative ELBO. */
+  keptEpoch: number;
+  heldOutBitsPerDim: number;
+  stopped: StopReason;
 }
 
 export interface TrainingState {
   vae: Vae;
-  optimizer: tf.Optimizer;
+  optimizer: tf.AdamOptimizer;
   epochsCompleted: number;
+  schedule: ScheduleState;
 }
 
-/** Resumes from the checkpoint in modelDirectory if there is one (and !fresh), else initialises. */
-export async function openTrainingState(
-  settings: TrainSettings,
-  modelDirectory: string,
-  fresh: boolean,
-  log: (line: string) => void,
-): Promise<TrainingState> {
-  const optimizer = tf.train.adam(settings.learningRate);
-  const checkpoint = fresh ? undefined : await loadCheckpoint(modelDirectory);
-  if (!checkpoint) {
-    log(`starting ${settings.model} from scratch (seed ${settings.seed})`);
+/** Resumes from the checkpoint in `directory` if asked (it must exist and match), else initialises. */
+export async function openTrainingState(settings: TrainSettings, directory: string, resume: boolean, log: (line: string) => void): Promise<TrainingState> {
+  if (!resume) {
+    log(`starting ${settings.name} from scratch (seed ${settings.seed})`);
     const networks = architectureOf(settings.spec).build(settings.spec, streamSeed(settings.seed, 'init'));
-    return { vae: { spec: settings.spec, networks }, optimizer, epochsCompleted: 0 };
+    const schedule = { learningRate: settings.learningRate, bestEpoch: 0, bestNats: Infinity, staleEpochs: 0, seconds: 0 };
+    return { vae: { spec: settings.spec, networks }, optimizer: tf.train.adam(settings.learningRate), epochsCompleted: 0, schedule };
   }
+  const checkpoint = await loadCheckpoint(directory);
+  if (!checkpoint) throw new Error(`${directory} holds no training checkpoint to resume`);
   const conflicts = incompatibleSettings(checkpoint.state.settings, settings);
   if (conflicts.length > 0) {
-    throw new Error(
-      `checkpoint in ${modelDirectory} was trained with different ${conflicts.join(', ')}; ` +
-        'pass the same options, or --fresh to start over',
-    );
+    throw new Error(`the checkpoint in ${directory} was trained with different ${conflicts.join(', ')}; pass the same options, or start over`);
   }
+  const saved = checkpoint.state.schedule;
+  // A learning rate given on resume replaces the schedule's (the old runs' constant rate has no schedule state).
+  const learningRate = saved && settings.learningRate === checkpoint.state.settings.learningRate ? saved.learningRate : settings.learningRate;
+  const schedule = { ...(saved ?? { bestEpoch: 0, bestNats: Infinity, staleEpochs: 0, seconds: 0 }), learningRate };
+  const optimizer = tf.train.adam(learningRate);
   await optimizer.setWeights(checkpoint.optimizerWeights);
-  log(`resuming ${settings.model} after epoch ${checkpoint.state.epochsCompleted}`);
-  return { vae: checkpoint.vae, optimizer, epochsCompleted: checkpoint.state.epochsCompleted };
+  log(`resuming ${settings.name} after epoch ${checkpoint.state.epochsCompleted} (learning rate ${learningRate})`);
+  return { vae: checkpoint.vae, optimizer, epochsCompleted: checkpoint.state.epochsCompleted, schedule };
 }
 
-/** One pass over `train` in minibatches; returns the mean training loss (nats per image). */
-export function trainOneEpoch(
-  state: TrainingState,
-  settings: TrainSettings,
-  train: MnistImages,
-  epoch: number,
-  log: (line: string) => void,
-): number {
+/** One pass over `train` in minibatches: the mean training loss (nats per image), or undefined if aborted. */
+export function trainOneEpoch(state: TrainingState, settings: TrainSettings, train: ImageSet, epoch: number, log: (line: string) => void, signal?: AbortSignal): number | undefined {
   const { vae, optimizer } = state;
   const { pixels: pixelsPerImage, latent } = vae.spec;
-  const pixels = trainingPixelsForEpoch(vae.spec, train, settings.seed, epoch);
+  const pixels = trainingPixelsForEpoch(settings, train, epoch);
   const order = shuffledOrder(train.count, streamSeed(settings.seed, 'shuffle', epoch));
   const variables = trainableVariables(vae);
   const architecture = architectureOf(vae.spec);
-  const steps = Math.floor(train.count / settings.batchSize); // drop the ragged last batch
+  const batchSize = Math.min(settings.batchSize, train.count);
+  const steps = Math.floor(train.count / batchSize); // drop the ragged last batch
   let totalLoss = 0;
   const started = performance.now();
   for (let step = 0; step < steps; step++) {
-    const batch = gatherImages(pixels, pixelsPerImage, order, step * settings.batchSize, settings.batchSize);
-    const inputs = architecture.batch(vae.spec, batch, settings.batchSize);
+    if (signal?.aborted) return undefined;
+    const batch = gatherImages(pixels, pixelsPerImage, order, step * batchSize, batchSize);
+    const inputs = architecture.batch(vae.spec, batch, batchSize);
     const loss = tf.tidy(() => {
-      const noise = tf.randomNormal([settings.batchSize, latent], 0, 1, 'float32', streamSeed(settings.seed, 'noise', epoch, step)) as tf.Tensor2D;
+      const noise = tf.randomNormal([batchSize, latent], 0, 1, 'float32', streamSeed(settings.seed, 'noise', epoch, step)) as tf.Tensor2D;
       const cost = optimizer.minimize(() => architecture.negativeElbo(vae, inputs, noise, true).mean() as tf.Scalar, true, variables)!;
       return cost.dataSync()[0]!;
     });
@@ -91,46 +122,86 @@ export function trainOneEpoch(
   return totalLoss / steps;
 }
 
-export async function train(options: TrainOptions): Promise<void> {
-  const { settings, modelsDir, fresh } = options;
-  const log = options.log ?? ((line: string) => console.log(line));
-  const modelDirectory = path.join(modelsDir, settings.model);
-  const logFile = path.join(modelDirectory, 'train-log.jsonl');
-  await mkdir(modelDirectory, { recursive: true });
+/** The plateau rule after an epoch that did (improved) or did not improve the best held-out rate. */
+function nextSchedule(settings: TrainSettings, schedule: ScheduleState, epoch: number, nats: number): { schedule: ScheduleState; giveUp: boolean } {
+  if (nats < schedule.bestNats) return { schedule: { ...schedule, bestEpoch: epoch, bestNats: nats, staleEpochs: 0 }, giveUp: false };
+  const stale = schedule.staleEpochs + 1;
+  if (settings.schedule !== 'plateau') return { schedule: { ...schedule, staleEpochs: stale }, giveUp: false };
+  const sinceBest = epoch - schedule.bestEpoch;
+  if (stale >= PLATEAU_EPOCHS) return { schedule: { ...schedule, learningRate: schedule.learningRate / 2, staleEpochs: 0 }, giveUp: sinceBest >= STOP_EPOCHS };
+  return { schedule: { ...schedule, staleEpochs: stale }, giveUp: sinceBest >= STOP_EPOCHS };
+}
 
-  const state: TrainingState = await openTrainingState(settings, modelDirectory, fresh, log);
-  if (fresh) await writeFileAtomically(logFile, '');
-  else await truncateEpochLog(logFile, state.epochsCompleted);
-  await writeFileAtomically(path.join(modelDirectory, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+export async function runTraining(run: TrainingRun): Promise<TrainResult> {
+  const { settings, train, heldOut, directory } = run;
+  const log = run.log ?? ((line: string) => console.log(line));
+  const logFile = path.join(directory, TRAIN_LOG);
+  const state = await openTrainingState(settings, directory, run.resume, log);
+  if (run.resume) await truncateEpochLog(logFile, state.epochsCompleted);
+  else await startEpochLog(logFile);
 
-  const train = loadMnistImages('train');
-  const test = settings.spec.maxPixelValue === 1 ? loadBinarizedMnistTest() : loadMnistImages('test');
   const pixels = settings.spec.pixels;
-
-  for (let epoch = state.epochsCompleted + 1; epoch <= settings.epochs; epoch++) {
+  const runStarted = performance.now();
+  let lastEpochSeconds = 0;
+  let stopped: StopReason = 'epochs';
+  let heldOutBitsPerDim = natsToBitsPerDim(state.schedule.bestNats, pixels);
+  let keptEpoch = settings.keep === 'best' ? state.schedule.bestEpoch : state.epochsCompleted;
+  for (let epoch = state.epochsCompleted + 1; run.epochs === undefined || epoch <= run.epochs; epoch++) {
+    const elapsed = (performance.now() - runStarted) / 1000;
+    if (run.seconds !== undefined && lastEpochSeconds > 0 && elapsed + lastEpochSeconds > run.seconds) {
+      stopped = 'time';
+      break;
+    }
     const started = performance.now();
-    const trainLossNats = trainOneEpoch(state, settings, train, epoch, log);
-    const testNegElboNats = meanNegativeElbo(state.vae, test, settings.evalBatchSize, (batch) =>
-      streamSeed(settings.seed, 'evaluation', batch),
-    );
-    await saveCheckpoint(modelDirectory, state.vae, state.optimizer, settings, epoch);
-    await saveVae(state.vae, modelDirectory);
+    // Adam reads its learning rate at every step; tfjs only lets it be set at construction.
+    (state.optimizer as unknown as { learningRate: number }).learningRate = state.schedule.learningRate;
+    const trainLossNats = trainOneEpoch(state, settings, train, epoch, log, run.signal);
+    if (trainLossNats === undefined) {
+      stopped = 'aborted';
+      break;
+    }
+    const heldOutNats = meanNegativeElbo(state.vae, heldOut, settings.evalBatchSize, (batch) => streamSeed(settings.seed, 'evaluation', batch));
+    const learningRate = state.schedule.learningRate;
+    const { schedule, giveUp } = nextSchedule(settings, state.schedule, epoch, heldOutNats);
+    lastEpochSeconds = (performance.now() - started) / 1000;
+    state.schedule = { ...schedule, seconds: schedule.seconds + lastEpochSeconds };
     state.epochsCompleted = epoch;
-    const seconds = (performance.now() - started) / 1000;
-    const entry = {
+    const kept = settings.keep === 'last' || schedule.bestEpoch === epoch;
+    if (kept) {
+      keptEpoch = epoch;
+      heldOutBitsPerDim = natsToBitsPerDim(heldOutNats, pixels);
+      await saveModelDirectory(state.vae, directory, {
+        itemShape: settings.itemShape,
+        initSeed: streamSeed(settings.seed, 'init'),
+        coding: defaultCoding(settings.spec),
+        heldOut: { images: heldOut.count, negativeElboBitsPerDim: heldOutBitsPerDim, data: settings.heldOutData },
+        training: { ...run.record, settings, epoch, seconds: Math.round(state.schedule.seconds), log: TRAIN_LOG },
+      });
+    }
+    await saveCheckpoint(directory, state.vae, state.optimizer, settings, epoch, state.schedule);
+    const entry: EpochLogEntry = {
       epoch,
       trainLossNats,
       trainBitsPerDim: natsToBitsPerDim(trainLossNats, pixels),
-      testNegElboNats,
-      testNegElboBitsPerDim: natsToBitsPerDim(testNegElboNats, pixels),
-      seconds,
-      learningRate: settings.learningRate,
+      heldOutNegElboNats: heldOutNats,
+      heldOutNegElboBitsPerDim: natsToBitsPerDim(heldOutNats, pixels),
+      seconds: lastEpochSeconds,
+      learningRate,
       finishedAt: new Date().toISOString(),
     };
     await appendEpochLog(logFile, entry);
-    log(
-      `epoch ${epoch}: train ${trainLossNats.toFixed(2)} nats, test -ELBO ${testNegElboNats.toFixed(2)} nats = ` +
-        `${entry.testNegElboBitsPerDim.toFixed(4)} bits/dim, ${seconds.toFixed(1)} s`,
-    );
+    run.onEpoch?.({
+      epoch, trainBitsPerDim: entry.trainBitsPerDim, heldOutBitsPerDim: entry.heldOutNegElboBitsPerDim,
+      bestEpoch: schedule.bestEpoch, bestBitsPerDim: natsToBitsPerDim(schedule.bestNats, pixels), learningRate, seconds: lastEpochSeconds, kept,
+    });
+    if (giveUp) {
+      stopped = 'plateau';
+      break;
+    }
+    if (run.signal?.aborted) {
+      stopped = 'aborted';
+      break;
+    }
   }
+  return { epochsCompleted: state.epochsCompleted, keptEpoch, heldOutBitsPerDim, stopped };
 }

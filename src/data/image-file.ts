@@ -1,0 +1,76 @@
+// The files bbans reads images from and gives them back as: .npy (uint8, uint16, bool), idx ubyte,
+// and raw pixel bytes with a shape given beside them. A file's first dimension counts images; the
+// rest is one image's shape. What a file came from travels in the compressed file (its source and,
+// for .npy, its header), so decompression restores it byte for byte.
+import type { Decompressed, ImageBatch } from '../api.js';
+import type { SourceFormat } from '../container.js';
+import { elementCount } from '../shape.js';
+import { IDX_UBYTE_TYPE, IdxFormatError, readIdx, writeIdx } from './idx.js';
+import { NpyFormatError, isNpy, npyHeaderDtype, readNpy, writeNpy } from './npy.js';
+
+export class ImageFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageFileError';
+  }
+}
+
+export interface ImageFile {
+  images: ImageBatch;
+  source: SourceFormat;
+  /** A .npy file's header, kept to restore the file. */
+  sourceHeader?: Uint8Array;
+}
+
+function isIdx(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] === IDX_UBYTE_TYPE;
+}
+
+/** [count, ...item] from raw bytes and a shape that is either that or the item's shape alone. */
+function rawShape(bytes: Uint8Array, shape: number[], name: string): number[] {
+  if (shape.length >= 3) {
+    if (elementCount(shape) !== bytes.length) throw new ImageFileError(`${name}: shape ${shape.join('x')} holds ${elementCount(shape)} bytes, the file has ${bytes.length}`);
+    return shape;
+  }
+  const item = elementCount(shape);
+  if (bytes.length % item !== 0) throw new ImageFileError(`${name}: ${bytes.length} bytes is not a whole number of ${shape.join('x')} images`);
+  return [bytes.length / item, ...shape];
+}
+
+/**
+ * Reads a file of images: .npy and idx by their magic bytes; anything else as raw 8-bit pixels,
+ * which needs `shape` ([count, ...item] or the item's shape alone).
+ */
+export function readImageFile(bytes: Uint8Array, name: string, shape?: number[]): ImageFile {
+  let file: ImageFile;
+  try {
+    if (shape !== undefined) file = { images: { data: bytes, shape: rawShape(bytes, shape, name) }, source: 'raw' };
+    else if (isNpy(bytes)) {
+      const array = readNpy(bytes);
+      file = { images: { data: array.data, shape: array.shape }, source: 'npy', sourceHeader: array.header };
+    } else if (isIdx(bytes)) {
+      const { dims, data } = readIdx(bytes);
+      file = { images: { data, shape: dims }, source: 'idx' };
+    } else {
+      throw new ImageFileError(`${name} is neither a .npy nor an idx ubyte file; for raw pixels give its shape (--shape H,W)`);
+    }
+  } catch (error) {
+    if (error instanceof IdxFormatError || error instanceof NpyFormatError) throw new ImageFileError(`${name}: ${error.message}`);
+    throw error;
+  }
+  if (file.images.shape.length < 2) throw new ImageFileError(`${name} holds an array of shape (${file.images.shape.join(', ')}); images need (count, height, width)`);
+  return file;
+}
+
+/** The file a decompressed batch came from, byte for byte. */
+export function writeImageFile(decoded: Decompressed): Uint8Array {
+  const { data, shape, source, sourceHeader } = decoded;
+  if (source === 'npy') return writeNpy({ dtype: npyHeaderDtype(sourceHeader!), shape, data, header: sourceHeader });
+  if (source === 'idx') return writeIdx({ dims: shape, data: data as Uint8Array });
+  if (data instanceof Uint8Array) return data;
+  // Raw 16-bit pixels are little-endian, as the compressed file's checksum covers them.
+  const out = new Uint8Array(data.length * 2);
+  const view = new DataView(out.buffer);
+  data.forEach((value, i) => view.setUint16(2 * i, value, true));
+  return out;
+}
