@@ -8,9 +8,9 @@ import { crc32 } from './crc32.js';
 import { type CodecModel, bestShippedModelFor, loadModel } from './models.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
+import { type PixelArray, isPixelArray, pixelBytes } from './pixels.js';
 
-/** Pixel values, one byte each, or two (Uint16Array) for pixels above 255. */
-export type PixelArray = Uint8Array | Uint16Array;
+export type { PixelArray } from './pixels.js';
 
 export interface ImageBatch {
   /** Pixels, row-major: shape[0] images of shape[1..] pixels. */
@@ -58,10 +58,6 @@ function invalidImages(message: string): never {
   throw new BbansError('INVALID_IMAGES', message);
 }
 
-function isPixelArray(value: unknown): value is PixelArray {
-  return value instanceof Uint8Array || value instanceof Uint16Array;
-}
-
 function asBatch(images: PixelArray | ImageBatch, itemShape: number[]): ImageBatch {
   const itemPixels = elementCount(itemShape);
   if (isPixelArray(images)) {
@@ -82,9 +78,8 @@ function pixelsOf(images: PixelArray | ImageBatch): PixelArray {
   return isPixelArray(images) ? images : isPixelArray(images?.data) ? images.data : new Uint8Array(0);
 }
 
-/** The bytes the checksum covers: the values, 16-bit ones little-endian (every JS engine bbans runs on is little-endian). */
 function checksumOf(data: PixelArray): number {
-  return crc32(data instanceof Uint16Array ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data);
+  return crc32(pixelBytes(data));
 }
 
 async function modelFor(choice: string | URL | CodecModel): Promise<CodecModel> {

@@ -16,7 +16,8 @@ import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type PixelArray, compress, decompress } from './api.js';
+import { compress, decompress } from './api.js';
+import { type PixelArray, largestPixel } from './pixels.js';
 import { type CodecModel, loadModel } from './models.js';
 import { readImageFile } from './data/image-file.js';
 import { MNIST_COLS, MNIST_PIXELS as PIXELS, MNIST_ROWS, loadBinarizedMnistTest, loadMnistImages } from './data/mnist.js';
@@ -103,12 +104,6 @@ async function measureModel(model: CodecModel, dataset: string, pixels: PixelArr
   ];
 }
 
-function largest(pixels: PixelArray): number {
-  let max = 0;
-  for (let i = 0; i < pixels.length; i++) if (pixels[i]! > max) max = pixels[i]!;
-  return max;
-}
-
 /** Every row of one dataset: each model's -ELBO and BB-ANS, then each baseline on the same pixels. */
 async function measureDataset(dataset: string, models: CodecModel[], pixels: PixelArray, count: number, chains: number | undefined, baselines: Baselines | undefined): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -116,7 +111,7 @@ async function measureDataset(dataset: string, models: CodecModel[], pixels: Pix
   const [height, width] = models[0]!.itemShape.length === 2 ? models[0]!.itemShape : [MNIST_ROWS, MNIST_COLS];
   const itemPixels = height! * width!;
   // The classical codecs get the smallest range that holds the pixels (PNG picks its bit depth by it).
-  for (const b of baselines ? await baselines(pixels, count, { height: height!, width: width!, maxValue: Math.max(1, largest(pixels)) }) : []) {
+  for (const b of baselines ? await baselines(pixels, count, { height: height!, width: width!, maxValue: Math.max(1, largestPixel(pixels)) }) : []) {
     rows.push(rowFor(dataset, count, { codec: b.codec, bytes: b.bytes, bits_per_dim: (8 * b.bytes) / (count * itemPixels), encode_img_per_s: count / (b.encode_ms / 1000), roundtrip: true }));
   }
   return rows;

@@ -56,7 +56,7 @@ function sameImages(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 
 export async function fuzzContainers(
   container: Uint8Array,
-  original: Uint8Array,
+  original: ArrayLike<number>,
   model: CodecModel,
   cases: number,
   seed: number,

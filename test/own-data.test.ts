@@ -6,31 +6,20 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compress, decompress, defaultChains } from '../src/api.js';
-import { main } from '../src/cli/main.js';
+import { bbans } from './run-cli.js';
 import { decodeContainer } from '../src/container.js';
 import { BbansError } from '../src/errors.js';
 import { type NpyDtype, readNpy, writeNpy } from '../src/data/npy.js';
 import { loadModel } from '../src/models.js';
 import { train } from '../src/train/index.js';
+import { fuzzContainers } from './fuzz.js';
 import { rng } from './random.js';
 
 let dir: string;
 const at = (name: string): string => join(dir, name);
 
-async function bbans(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 /** Smooth blobs plus noise, clipped to 0..max: images with structure a model can learn. */
 function blobs(count: number, height: number, width: number, max: number, seed: number): Uint16Array {
@@ -178,6 +167,27 @@ describe('a model for your own images', () => {
     expect(await readdir(dir)).not.toContain('refused-model');
   });
 
+  it('Ctrl-C stops after the current step and keeps the best model so far', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = at('interrupted');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'train', '--data', SETS.binary!.file, '--out', out, '--batch-size', '10', '--time', '10m'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      if (/^epoch 2:/m.test(stdout)) resolve();
+    }));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/stopping after this step/);
+    expect(stdout).toMatch(/interrupted after epoch \d+; .*interrupted holds epoch \d+: held-out \d+\.\d{4} bits\/dim/);
+    const model = await loadModel(out);
+    const set = SETS.binary!;
+    expect(Array.from((await decompress(await compress({ data: set.data, shape: [...set.shape] }, { model }), { model })).data)).toEqual(Array.from(set.data));
+  });
+
   it('a held-out file of its own, --time, and the model name', async () => {
     const set = SETS.levels!;
     const heldOut = at('levels-val.npy');
@@ -267,6 +277,19 @@ describe('model directories from elsewhere are untrusted', () => {
       server.close();
     }
   });
+});
+
+describe('hostile files of a user model with 16-bit pixels from a .npy file', () => {
+  it('1,000 seeded mutations each decode exactly or are refused with a BbansError', async () => {
+    const set = SETS.sensor!;
+    const model = await loadModel(at('model-sensor'));
+    const file = readNpy(new Uint8Array(await readFile(set.file)));
+    const images = file.data.subarray(0, 4 * 240);
+    const container = await compress({ data: images, shape: [4, 20, 12] }, { model, chains: 2, source: 'npy', sourceHeader: file.header });
+    const report = await fuzzContainers(container, images, model, 1000, 99);
+    expect(report.exact + Object.values(report.refusals).reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(Object.keys(report.refusals).length).toBeGreaterThan(3);
+  }, 300_000);
 });
 
 describe('.npy files through compress and decompress', () => {

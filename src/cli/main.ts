@@ -6,17 +6,19 @@ import { CliError, UsageError } from './errors.js';
 import { binarizeCommand, compressCommand, decompressCommand, infoCommand } from './commands.js';
 
 const USAGE = `usage: bbans <command> [options]    (bbans <command> --help for its options)
-  compress     compress an idx file (or raw pixels) with a shipped model
+  compress     compress a .npy or idx file (or raw pixels) with a model
   decompress   restore the original file byte for byte
   info         print the header of a .bbans file
-  bench        compress the MNIST test set and print the paper's table
+  bench        the paper's table on the MNIST test set, or on your own images and model
   train        train a model for your own images (or retrain a shipped one)
   binarize     binarize an idx file (numpy RandomState rule or a threshold)
   --version, --help, --verbose (stack traces on errors)`;
 
-const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--models mnist-binary,mnist-8bit] [--no-baselines]
-  Compresses the MNIST test set with the shipped models, checks every round trip, and prints the
-  paper's table with classical codecs measured on the same bytes (needs the repository's dev dependencies).`;
+const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--models mnist-binary,mnist-8bit] [--no-baselines] [--plot FILE.svg]
+       bbans bench --data FILE [--shape H,W] --model DIR [--json] [--count N] [--chains B] [--no-baselines] [--plot FILE.svg]
+  Compresses the MNIST test set with the shipped models (or FILE's images with the model DIR),
+  checks every round trip, and prints the paper's table with classical codecs measured on the same
+  bytes (those need the repository's dev dependencies).`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<unknown>> = {
   compress: compressCommand,

@@ -11,7 +11,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageBatch, PixelArray } from '../api.js';
+import type { ImageBatch } from '../api.js';
+import { isPixelArray, largestPixel, pixelBytes } from '../pixels.js';
 import { BbansError, invalidArgument } from '../errors.js';
 import { ImageFileError, readImageFile } from '../data/image-file.js';
 import { useWasmBackend } from '../model/backend.js';
@@ -47,7 +48,7 @@ export interface TrainOptions {
   maxPixelValue?: number;
   /** Default: 'bernoulli' for 0/1 pixels, else 'logistic-mixture'. */
   likelihood?: LocalPixelLikelihood;
-  /** Bounds on the run: epochs in all, and seconds for this run (default 1800 when neither is given). */
+  /** Bounds on the run: epochs in all, and seconds for this call, loading the data included (default 1800 when neither is given). */
   epochs?: number;
   seconds?: number;
   seed?: number;
@@ -92,21 +93,14 @@ async function loadImages(images: TrainImages, what: string, shape: number[] | u
     }
   } else {
     batch = images;
-    if (!(batch?.data instanceof Uint8Array || batch?.data instanceof Uint16Array) || !Array.isArray(batch.shape)) invalidImages(`${what} must be a file path or { data, shape }`);
+    if (!isPixelArray(batch?.data) || !Array.isArray(batch.shape)) invalidImages(`${what} must be a file path or { data, shape }`);
   }
   const { data, shape: dims } = batch;
   if (dims.length !== 3) invalidImages(`${name}: images must be 2-D grayscale, an array of shape (count, height, width); got (${dims.join(', ')})`);
   if (dims.some((d) => !Number.isInteger(d) || d < 0) || dims[0]! * dims[1]! * dims[2]! !== data.length) invalidImages(`${name}: shape (${dims.join(', ')}) does not hold its ${data.length} pixels`);
   if (dims[0] === 0) invalidImages(`${name} holds no images`);
   if (dims[1]! < 2 || dims[2]! < 2) invalidImages(`${name}: images of ${dims[1]}x${dims[2]} are too small to model; they need at least 2x2 pixels`);
-  const bytes = data instanceof Uint16Array ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data;
-  return { batch, description: `${name}: ${dims[0]} images of ${dims[1]}x${dims[2]}, ${data instanceof Uint16Array ? 16 : 8}-bit, pixels sha256 ${toHex(sha256(bytes))}` };
-}
-
-function largest(data: PixelArray): number {
-  let max = 0;
-  for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
-  return max;
+  return { batch, description: `${name}: ${dims[0]} images of ${dims[1]}x${dims[2]}, ${data instanceof Uint16Array ? 16 : 8}-bit, pixels sha256 ${toHex(sha256(pixelBytes(data)))}` };
 }
 
 function checkRange(images: LoadedImages, maxPixelValue: number, what: string): void {
@@ -145,6 +139,7 @@ async function prepareDirectory(out: string, resume: boolean, force: boolean): P
 
 /** Trains a model on the images and writes its model directory (see the README's "Your own data"). */
 export async function train(options: TrainOptions): Promise<TrainResult & { directory: string }> {
+  const startedAt = performance.now();
   const { out } = options;
   if (typeof out !== 'string' || out === '') invalidArgument('out must name the model directory to write');
   const name = options.name ?? path.basename(path.resolve(out));
@@ -162,7 +157,7 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
 
   const data = await loadImages(options.data, 'data', options.shape);
   const [, height, width] = data.batch.shape as [number, number, number];
-  const maxPixelValue = options.maxPixelValue ?? Math.max(1, largest(data.batch.data));
+  const maxPixelValue = options.maxPixelValue ?? Math.max(1, largestPixel(data.batch.data));
   checkRange(data, maxPixelValue, typeof options.data === 'string' ? options.data : 'data');
   const likelihood = options.likelihood ?? (maxPixelValue === 1 ? 'bernoulli' : 'logistic-mixture');
   if (likelihood === 'bernoulli' && maxPixelValue !== 1) invalidArgument(`Bernoulli pixels are 0 or 1, but the range is 0..${maxPixelValue}`);
@@ -203,7 +198,7 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
   let result: TrainResult;
   try {
     result = await runTraining({
-      settings, train: trainSet, heldOut: heldOutSet, directory: out, resume, epochs: options.epochs, seconds,
+      settings, train: trainSet, heldOut: heldOutSet, directory: out, resume, epochs: options.epochs, seconds, startedAt,
       signal: options.signal, log: options.log ?? (() => {}), onEpoch: options.onEpoch, record: options.record,
     });
   } catch (error) {

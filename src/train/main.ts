@@ -1,6 +1,7 @@
 // `bbans train` (also `npm run train -- ...`): parses the command line, prints a line per epoch,
 // and turns Ctrl-C into a clean stop that keeps the best model so far (a second Ctrl-C quits at once).
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { useWasmBackend } from '../model/backend.js';
 import { installTransposeFreeMatMul } from '../model/wasm-matmul.js';
@@ -45,6 +46,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     const directory = path.join(command.modelsDir, command.model);
     await useWasmBackend();
     installTransposeFreeMatMul();
+    await mkdir(directory, { recursive: true });
     const binary = settings.binarize === 'dynamic';
     await runTraining({
       settings, directory, epochs: command.epochs, log: say, record: { command: `npm run train -- --model ${command.model}` },

@@ -68,7 +68,9 @@ export function mnistSettings(model: ModelName): TrainSettings {
 export function upgradeSettings(saved: Record<string, unknown>): TrainSettings {
   if (saved.name !== undefined) return saved as unknown as TrainSettings;
   const { model, epochs: _epochs, testData, ...rest } = saved;
-  const spec = { architecture: 'vae', ...(rest.spec as object) } as ModelSpec;
+  // The paper models' first checkpoints also named the (always relu) activation.
+  const { activation: _relu, ...savedSpec } = rest.spec as Record<string, unknown>;
+  const spec = { architecture: 'vae', ...savedSpec } as ModelSpec;
   return {
     ...(rest as unknown as TrainSettings), name: model as string, spec, itemShape: [MNIST_ROWS, MNIST_COLS],
     schedule: 'constant', keep: 'last', binarize: spec.maxPixelValue === 1 ? 'dynamic' : 'none', heldOutData: testData as string,

@@ -27,8 +27,10 @@ export interface TrainingRun {
   resume: boolean;
   /** Stop when this many epochs are done in all. */
   epochs?: number;
-  /** Start no epoch that would end more than this many seconds after this run began. */
+  /** Start no epoch that would end more than this many seconds after `startedAt`. */
   seconds?: number;
+  /** When the time budget began (a performance.now() value; default: when runTraining is called). */
+  startedAt?: number;
   /** Stops the run after the current training step; the kept model is the one on disk. */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -141,7 +143,7 @@ export async function runTraining(run: TrainingRun): Promise<TrainResult> {
   else await startEpochLog(logFile);
 
   const pixels = settings.spec.pixels;
-  const runStarted = performance.now();
+  const runStarted = run.startedAt ?? performance.now();
   let lastEpochSeconds = 0;
   let stopped: StopReason = 'epochs';
   let heldOutBitsPerDim = natsToBitsPerDim(state.schedule.bestNats, pixels);
@@ -163,8 +165,7 @@ export async function runTraining(run: TrainingRun): Promise<TrainResult> {
     const heldOutNats = meanNegativeElbo(state.vae, heldOut, settings.evalBatchSize, (batch) => streamSeed(settings.seed, 'evaluation', batch));
     const learningRate = state.schedule.learningRate;
     const { schedule, giveUp } = nextSchedule(settings, state.schedule, epoch, heldOutNats);
-    lastEpochSeconds = (performance.now() - started) / 1000;
-    state.schedule = { ...schedule, seconds: schedule.seconds + lastEpochSeconds };
+    const secondsSoFar = (): number => schedule.seconds + (performance.now() - started) / 1000;
     state.epochsCompleted = epoch;
     const kept = settings.keep === 'last' || schedule.bestEpoch === epoch;
     if (kept) {
@@ -175,10 +176,13 @@ export async function runTraining(run: TrainingRun): Promise<TrainResult> {
         initSeed: streamSeed(settings.seed, 'init'),
         coding: defaultCoding(settings.spec),
         heldOut: { images: heldOut.count, negativeElboBitsPerDim: heldOutBitsPerDim, data: settings.heldOutData },
-        training: { ...run.record, settings, epoch, seconds: Math.round(state.schedule.seconds), log: TRAIN_LOG },
+        training: { ...run.record, settings, epoch, seconds: Math.round(secondsSoFar()), log: TRAIN_LOG },
       });
     }
-    await saveCheckpoint(directory, state.vae, state.optimizer, settings, epoch, state.schedule);
+    await saveCheckpoint(directory, state.vae, state.optimizer, settings, epoch, { ...schedule, seconds: secondsSoFar() });
+    // The epoch's time includes keeping and checkpointing it, so the time budget covers them too.
+    lastEpochSeconds = (performance.now() - started) / 1000;
+    state.schedule = { ...schedule, seconds: schedule.seconds + lastEpochSeconds };
     const entry: EpochLogEntry = {
       epoch,
       trainLossNats,

@@ -1,6 +1,10 @@
 // (b) files cross between Node and the page bit-exactly, both ways, for every shipped model;
 // (c) the page's core codecs produce the golden messages (test/golden.test.ts) byte for byte.
 import { build } from 'esbuild';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { train } from '../../src/train/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as core from '../../src/core.js';
 import { compress, decompress } from '../../src/index.js';
@@ -24,10 +28,47 @@ async function goldenModuleForBrowser(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
+const USER_MODEL = '/user-model/';
+
+/** A tiny model for 12x10 16-bit images, trained here (one epoch), served to the page as its files. */
+async function userModel(): Promise<{ directory: string; files: Record<string, Uint8Array>; images: Uint16Array }> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'bbans-user-model-'));
+  const images = Uint16Array.from({ length: 40 * 120 }, (_, i) => Math.round(2000 + 1500 * Math.sin(i / 7) + ((i * 7919) % 97)));
+  await train({ data: { data: images, shape: [40, 12, 10] }, out: path.join(directory, 'model'), name: 'user-12x10', epochs: 1, batchSize: 20 });
+  const files: Record<string, Uint8Array> = {};
+  for (const entry of await readdir(path.join(directory, 'model'), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.parentPath.includes('checkpoint')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files[USER_MODEL + path.relative(path.join(directory, 'model'), file)] = new Uint8Array(await readFile(file));
+  }
+  return { directory: path.join(directory, 'model'), files, images };
+}
+
 describe.skipIf(!haveChromium)('Node <-> browser', () => {
   let demo: DemoSession;
-  beforeAll(async () => { demo = await openDemo({ [GOLDEN_MODULE]: await goldenModuleForBrowser() }); });
-  afterAll(() => demo?.close());
+  let user: Awaited<ReturnType<typeof userModel>>;
+  beforeAll(async () => {
+    user = await userModel();
+    demo = await openDemo({ [GOLDEN_MODULE]: await goldenModuleForBrowser(), ...user.files });
+  }, 120_000);
+  afterAll(async () => {
+    await demo?.close();
+    if (user) await rm(path.dirname(user.directory), { recursive: true, force: true });
+  });
+
+  it('a model trained by bbans train, loaded by URL in the page, makes the same 16-bit file as in Node', async () => {
+    const nodeBytes = await compress({ data: user.images, shape: [40, 12, 10] }, { model: user.directory });
+    const page: { bytes: number[]; decoded: number[] } = await demo.page.evaluate(async ([pixels, folder]) => {
+      const bbans = (window as any).bbans;
+      const model = await bbans.loadModel(new URL(folder as string, location.href));
+      const bytes = await bbans.compress({ data: Uint16Array.from(pixels as number[]), shape: [40, 12, 10] }, { model });
+      const decoded = await bbans.decompress(bytes, { model });
+      return { bytes: Array.from(bytes as Uint8Array), decoded: Array.from(decoded.data as Uint16Array) };
+    }, [Array.from(user.images), USER_MODEL] as const);
+    expect(toHex(sha256(Uint8Array.from(page.bytes)))).toBe(toHex(sha256(nodeBytes)));
+    expect(page.decoded).toEqual(Array.from(user.images));
+    expect(demo.errors).toEqual([]);
+  });
 
   for (const model of MODELS) {
     it(`${model}: ${COUNT} MNIST test images compressed in Node decode in the page, and the page's file is byte-identical and decodes in Node`, async () => {
