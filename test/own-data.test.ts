@@ -143,7 +143,9 @@ describe('a model for your own images', () => {
       [['--data', at('odd.raw'), '--shape', '3,3'], /100 bytes is not a whole number of 3x3 images/],
       [['--data', SETS.levels!.file, '--max-value', '15'], /pixel \d+ of image \d+ is 16, beyond the range 0\.\.15/],
       [['--data', SETS.levels!.file, '--val', SETS.sensor!.file], /held-out images are 20x12, the training images 8x8/],
-      [['--data', SETS.levels!.file, '--likelihood', 'gaussian'], /--likelihood must be bernoulli or logistic-mixture/],
+      [['--data', SETS.levels!.file, '--likelihood', 'gaussian'], /the local-ar-vae architecture offers the likelihoods logistic-mixture, bernoulli, not gaussian/],
+      [['--data', SETS.levels!.file, '--architecture', 'pixelcnn'], /architecture must be local-ar-vae or vae, got pixelcnn/],
+      [['--data', SETS.levels!.file, '--likelihood', 'bernoulli'], /Bernoulli pixels are exactly the 0\/1 range; the range is 0\.\.16/],
       [['--data', SETS.levels!.file, '--time', 'soon'], /--time must look like 90s, 30m or 2h/],
     ];
     for (const [args, message] of cases) {
@@ -165,6 +167,18 @@ describe('a model for your own images', () => {
     const unwritable = await bbans('train', '--data', SETS.levels!.file, '--out', join(SETS.levels!.file, 'model'), '--epochs', '1');
     expect(unwritable.err).toMatch(/^bbans: cannot create .*levels\.npy\/model: ENOTDIR/);
     expect(await readdir(dir)).not.toContain('refused-model');
+  });
+
+  it('the paper\'s VAE on request, with each of its likelihoods', async () => {
+    const set = SETS.levels!;
+    for (const likelihood of ['beta-binomial', 'categorical'] as const) {
+      const out = at(`vae-${likelihood}`);
+      await train({ data: set.file, out, architecture: 'vae', likelihood, epochs: 1, batchSize: 50 });
+      const model = await loadModel(out);
+      expect(model.spec).toMatchObject({ architecture: 'vae', likelihood, maxPixelValue: 16, pixels: 64 });
+      const images = { data: set.data, shape: [...set.shape] };
+      expect(Array.from((await decompress(await compress(images, { model }), { model: out })).data)).toEqual(Array.from(set.data));
+    }
   });
 
   it('Ctrl-C stops after the current step and keeps the best model so far', async () => {

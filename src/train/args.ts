@@ -13,7 +13,9 @@ export const USAGE = `usage: bbans train --data FILE --out DIR [options]     a m
   --val-fraction X   the share of --data held out when there is no --val (default ${DEFAULT_HELD_OUT_FRACTION})
   --shape H,W        the image shape of raw pixel files
   --max-value N      the pixel range 0..N the model takes (default: the largest value in --data)
-  --likelihood L     bernoulli (0/1 pixels) or logistic-mixture (default: by the range)
+  --architecture A   local-ar-vae (default: the local autoregressive VAE) or vae (the paper's)
+  --likelihood L     local-ar-vae: logistic-mixture or bernoulli; vae: beta-binomial, categorical
+                     or bernoulli (default: bernoulli for 0/1 pixels, else the first)
   --name NAME        the model's name, stored in every file it writes (default: DIR's name)
   --epochs N         stop after N epochs in all
   --time T           start no epoch that would end after T: 90s, 30m, 2h (default ${DEFAULT_TRAIN_SECONDS / 60}m unless --epochs)
@@ -62,7 +64,7 @@ export function parseTrainCommand(argv: string[]): TrainCommand {
       args: argv,
       options: {
         data: { type: 'string' }, out: { type: 'string' }, val: { type: 'string' }, 'val-fraction': { type: 'string' },
-        shape: { type: 'string' }, 'max-value': { type: 'string' }, likelihood: { type: 'string' }, name: { type: 'string' },
+        shape: { type: 'string' }, 'max-value': { type: 'string' }, architecture: { type: 'string' }, likelihood: { type: 'string' }, name: { type: 'string' },
         epochs: { type: 'string' }, time: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' },
         resume: { type: 'boolean', default: false }, force: { type: 'boolean', short: 'f', default: false }, quiet: { type: 'boolean', short: 'q', default: false },
         model: { type: 'string' }, 'models-dir': { type: 'string', default: 'models' }, fresh: { type: 'boolean', default: false },
@@ -91,10 +93,9 @@ export function parseTrainCommand(argv: string[]): TrainCommand {
     data: values.data, out: values.out, heldOut: values.val, shape,
     heldOutFraction: number('val-fraction', values['val-fraction'], (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]'),
     maxPixelValue: number('max-value', values['max-value'], (v) => Number.isInteger(v) && v >= 1 && v <= 65535, 'an integer in 1..65535'),
-    likelihood: values.likelihood as TrainOptions['likelihood'], name: values.name, epochs,
+    architecture: values.architecture as TrainOptions['architecture'], likelihood: values.likelihood as TrainOptions['likelihood'], name: values.name, epochs,
     seconds: values.time === undefined ? undefined : parseDuration(values.time), batchSize, learningRate, seed,
     resume: values.resume, force: values.force,
   };
-  if (options.likelihood !== undefined && !['bernoulli', 'logistic-mixture'].includes(options.likelihood)) usage(`--likelihood must be bernoulli or logistic-mixture, got "${options.likelihood}"`);
   return { kind: 'data', options, quiet: values.quiet! };
 }

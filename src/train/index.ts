@@ -18,11 +18,13 @@ import { ImageFileError, readImageFile } from '../data/image-file.js';
 import { useWasmBackend } from '../model/backend.js';
 import { MANIFEST_FILE } from '../model/manifest.js';
 import type { LocalPixelLikelihood } from '../model/local-ar-vae.js';
+import type { PixelLikelihood } from '../model/factorized-vae.js';
+import { architectureOf } from '../model/architectures.js';
 import { installTransposeFreeMatMul } from '../model/wasm-matmul.js';
 import { sha256, toHex } from '../sha256.js';
 import { checkpointDirectory } from './checkpoint.js';
 import { type ImageSet, splitHeldOut } from './dataset.js';
-import { defaultSpec } from './defaults.js';
+import { LIKELIHOODS, type TrainArchitecture, defaultSpec } from './defaults.js';
 import { streamSeed } from './rng.js';
 import type { TrainSettings } from './settings.js';
 import { type EpochReport, type TrainResult, runTraining } from './trainer.js';
@@ -46,8 +48,10 @@ export interface TrainOptions {
   name?: string;
   /** The pixel range 0..maxPixelValue the model takes; default: the largest value in the training data. */
   maxPixelValue?: number;
-  /** Default: 'bernoulli' for 0/1 pixels, else 'logistic-mixture'. */
-  likelihood?: LocalPixelLikelihood;
+  /** Default 'local-ar-vae' (the best bbans has); 'vae' is the paper's. */
+  architecture?: TrainArchitecture;
+  /** Default: 'bernoulli' for 0/1 pixels, else 'logistic-mixture' (local AR) or 'beta-binomial' (vae); see LIKELIHOODS. */
+  likelihood?: LocalPixelLikelihood | PixelLikelihood;
   /** Bounds on the run: epochs in all, and seconds for this call, loading the data included (default 1800 when neither is given). */
   epochs?: number;
   seconds?: number;
@@ -151,7 +155,8 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
   positive('maxPixelValue', options.maxPixelValue, true, 65535);
   const fraction = options.heldOutFraction ?? DEFAULT_HELD_OUT_FRACTION;
   if (!(fraction > 0 && fraction <= 0.5)) invalidArgument(`heldOutFraction must be in (0, 0.5], got ${fraction}`);
-  if (options.likelihood !== undefined && !['bernoulli', 'logistic-mixture'].includes(options.likelihood)) invalidArgument(`likelihood must be bernoulli or logistic-mixture, got ${options.likelihood}`);
+  const architecture = options.architecture ?? 'local-ar-vae';
+  if (!Object.hasOwn(LIKELIHOODS, architecture)) invalidArgument(`architecture must be ${Object.keys(LIKELIHOODS).join(' or ')}, got ${architecture}`);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) invalidArgument(`seed must be a uint32, got ${seed}`);
 
@@ -159,8 +164,8 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
   const [, height, width] = data.batch.shape as [number, number, number];
   const maxPixelValue = options.maxPixelValue ?? Math.max(1, largestPixel(data.batch.data));
   checkRange(data, maxPixelValue, typeof options.data === 'string' ? options.data : 'data');
-  const likelihood = options.likelihood ?? (maxPixelValue === 1 ? 'bernoulli' : 'logistic-mixture');
-  if (likelihood === 'bernoulli' && maxPixelValue !== 1) invalidArgument(`Bernoulli pixels are 0 or 1, but the range is 0..${maxPixelValue}`);
+  const spec = defaultSpec({ name, height, width, maxPixelValue, architecture, likelihood: options.likelihood });
+  architectureOf(spec).checkSpec(spec as unknown as Record<string, unknown>);
   const pixels = height * width;
   let trainSet: ImageSet;
   let heldOutSet: ImageSet;
@@ -181,7 +186,6 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
 
   const resume = options.resume ?? false;
   const created = await prepareDirectory(out, resume, options.force ?? false);
-  const spec = defaultSpec({ name, height, width, maxPixelValue, likelihood });
   const settings: TrainSettings = {
     name, spec, itemShape: [height, width], seed, batchSize: options.batchSize ?? 100, learningRate: options.learningRate ?? 1e-3,
     optimizer: 'adam', schedule: 'plateau', keep: 'best', binarize: 'none',
