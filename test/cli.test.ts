@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, lstat, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bbans } from './run-cli.js';
@@ -77,3 +78,97 @@ describe('bbans CLI', () => {
     expect((await bbans('compress', '--help')).out).toMatch(/usage: bbans compress/);
   });
 });
+
+/** The CLI in a child process (for standard input and output): exit code, stdout bytes, stderr text. */
+function bbansProcess(args: string[], input?: Uint8Array): { code: number | null; stdout: Buffer; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { input: input ?? new Uint8Array(0), maxBuffer: 1 << 26 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr.toString() };
+}
+
+describe('gzip and zstd conventions', () => {
+  it('-d, -k, several files, -t, and exit codes 0, 1, 2', async () => {
+    for (const name of ['a', 'b']) await writeFile(at(`${name}.idx`), await readFile(at('digits.idx')));
+    expect((await bbans('compress', '-k', '-q', at('a.idx'), at('b.idx'))).code).toBe(0);
+    expect(await readFile(at('a.idx')), '-k: inputs kept (always)').toEqual(await readFile(at('digits.idx')));
+    await rm(at('a.idx'));
+    expect((await bbans('-d', at('a.idx.bbans'))).code, 'bbans -d').toBe(0);
+    expect(await readFile(at('a.idx'))).toEqual(await readFile(at('digits.idx')));
+    expect((await bbans('compress', '-d', '-f', at('b.idx.bbans'))).code, 'compress -d').toBe(0);
+
+    expect((await bbans('-t', at('a.idx.bbans'), at('b.idx.bbans'))), '-t writes nothing, says nothing').toMatchObject({ code: 0, out: '', err: '' });
+    const damaged = await readFile(at('b.idx.bbans'));
+    damaged[damaged.length - 9] ^= 0x10;
+    await writeFile(at('bad.idx.bbans'), damaged);
+    const tested = await bbans('decompress', '-t', at('a.idx.bbans'), at('bad.idx.bbans'));
+    expect(tested.code).toBe(1);
+    expect(tested.err).toMatch(new RegExp(`^bbans: ${at('bad.idx.bbans').replace(/[.\\/]/g, '.')}: `));
+    expect(await readdir(dir), '-t never writes').not.toContain('bad.idx');
+
+    // Several files: a failure is reported and the others still run.
+    await rm(at('a.idx.bbans'));
+    await writeFile(at('junk.idx'), 'not images');
+    const several = await bbans('compress', '-q', at('junk.idx'), at('a.idx'));
+    expect(several.code).toBe(1);
+    expect(several.err).toMatch(/junk\.idx: .*neither a \.npy nor an idx ubyte file/);
+    expect((await stat(at('a.idx.bbans'))).isFile()).toBe(true);
+
+    expect((await bbans('compress', '-o', at('x.bbans'), at('a.idx'), at('b.idx'))).code, 'usage: -o with several inputs').toBe(2);
+    expect((await bbans('-x')).code, 'usage: unknown option').toBe(2);
+  });
+
+  it('keeps the mode and modification time, and never replaces what is not a regular file', async () => {
+    await writeFile(at('private.idx'), await readFile(at('digits.idx')));
+    await chmod(at('private.idx'), 0o600);
+    const mtime = new Date('2020-02-02T02:02:02Z');
+    await utimes(at('private.idx'), mtime, mtime);
+    expect((await bbans('compress', at('private.idx'))).code).toBe(0);
+    const coded = await stat(at('private.idx.bbans'));
+    expect(coded.mode & 0o777).toBe(0o600);
+    expect(coded.mtime.getTime()).toBe(mtime.getTime());
+    await rm(at('private.idx'));
+    expect((await bbans('decompress', at('private.idx.bbans'))).code).toBe(0);
+    expect((await stat(at('private.idx'))).mode & 0o777).toBe(0o600);
+
+    const fifo = at('pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const toFifo = await bbans('compress', '-f', '-o', fifo, at('digits.idx'));
+    expect(toFifo.code).toBe(1);
+    expect(toFifo.err).toBe(`bbans: ${fifo} exists and is not a regular file; bbans replaces only regular files (use -c to write to standard output)`);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    const devNull = await bbans('compress', '-f', '-o', '/dev/null', at('digits.idx'));
+    expect(devNull.err).toMatch(/\/dev\/null exists and is not a regular file/);
+    expect((await lstat('/dev/null')).isCharacterDevice()).toBe(true);
+  });
+
+  it('never writes compressed data to a terminal without -f, nor reads it from one', async () => {
+    const stdout = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    const stdin = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    Object.defineProperty(process.stdin, 'isTTY', { value: true, configurable: true });
+    try {
+      const toTerminal = await bbans('compress', '-c', at('digits.idx'));
+      expect(toTerminal).toMatchObject({ code: 1, err: 'bbans: compressed data is not written to a terminal; use -f to force it, or -o FILE' });
+      expect((await bbans('compress')).code, 'no file and stdin a terminal: usage').toBe(2);
+      expect((await bbans('decompress', '-')).err).toBe('bbans: compressed data is not read from a terminal');
+    } finally {
+      for (const [stream, descriptor] of [[process.stdout, stdout], [process.stdin, stdin]] as const) {
+        if (descriptor) Object.defineProperty(stream, 'isTTY', descriptor);
+        else delete (stream as { isTTY?: boolean }).isTTY;
+      }
+    }
+  });
+
+  it('-c and standard input: with no file named, a pipe in and a pipe out', async () => {
+    const original = await readFile(at('digits.idx'));
+    const piped = bbansProcess(['-q'], original);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout.subarray(0, 4).toString()).toBe('BBAN');
+    const back = bbansProcess(['-d'], piped.stdout);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toEqual(original);
+    const toStdout = bbansProcess(['compress', '-c', '-q', at('digits.idx')]);
+    expect(toStdout.stdout).toEqual(piped.stdout);
+    expect((await readdir(dir)).filter((f) => f === 'digits.idx.bbans.tmp')).toEqual([]);
+  }, 60_000);
+});
+

@@ -1,35 +1,49 @@
-// File handling for the CLI, gzip-style: `-` means stdin/stdout, the input is never touched, an
-// existing output is refused unless forced (checked before any work), and outputs are written to a
-// temporary file beside the target and renamed into place, so a failure leaves no partial file.
+// File handling for the CLI, gzip-style: `-` means stdin/stdout; inputs are never touched; an
+// existing output is refused unless forced, and one that is not a regular file (a FIFO, a device,
+// a directory) always, checked before any work; outputs are written to a temporary file beside
+// the target and renamed into place, so a failure leaves no partial file; and an output made from
+// a file keeps that file's mode and modification time.
 
-import { access, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { type Stats } from 'node:fs';
+import { chmod, lstat, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CliError } from './errors.js';
 
 export const STDIO = '-';
 
-export async function readInput(path: string): Promise<Uint8Array> {
+/** An input's bytes, and its metadata when it is a file (for the output to keep). */
+export interface Input {
+  bytes: Uint8Array;
+  stats?: Stats;
+}
+
+export async function readInput(path: string): Promise<Input> {
   if (path === STDIO) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return new Uint8Array(Buffer.concat(chunks));
+    return { bytes: new Uint8Array(Buffer.concat(chunks)) };
   }
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
+  const fail = (error: unknown): never => {
     throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  };
+  const stats = await stat(path).catch(fail);
+  if (stats.isDirectory()) throw new CliError(`${path} is a directory`);
+  return { bytes: new Uint8Array(await readFile(path).catch(fail)), stats };
 }
 
-/** Refuses an existing output unless `force`; call before doing the work. */
+/** Refuses an output that exists (unless `force`) or that is not a regular file (always); call before doing the work. */
 export async function checkOutput(path: string, force: boolean): Promise<void> {
-  if (path === STDIO || force) return;
-  const exists = await access(path).then(() => true, () => false);
-  if (exists) throw new CliError(`${path} already exists; use -f to overwrite it`);
+  if (path === STDIO) return;
+  const found = await lstat(path).catch(() => undefined);
+  if (!found) return;
+  const target = found.isSymbolicLink() ? await stat(path).catch(() => undefined) : found;
+  if (target && !target.isFile()) throw new CliError(`${path} exists and is not a regular file; bbans replaces only regular files (use -c to write to standard output)`);
+  if (!force) throw new CliError(`${path} already exists; use -f to overwrite it`);
 }
 
-export async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
+/** Writes `bytes` to `path` (or stdout), atomically; a file output takes the mode and times of `like`. */
+export async function writeOutput(path: string, bytes: Uint8Array, like?: Stats): Promise<void> {
   if (path === STDIO) {
     await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (error) => (error ? reject(error) : resolve())));
     return;
@@ -37,6 +51,13 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<void
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temporary, bytes, { flag: 'wx' });
+    if (like) {
+      await chmod(temporary, like.mode & 0o7777);
+      await utimes(temporary, like.atime, like.mtime);
+    }
+    // Checked again just before the rename, which would replace whatever is there.
+    const there = await lstat(path).catch(() => undefined);
+    if (there && !there.isFile() && !there.isSymbolicLink()) throw Object.assign(new Error('it is no longer a regular file'), { code: 'ENOTREG' });
     await rename(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);

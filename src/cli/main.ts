@@ -3,16 +3,19 @@
 
 import { readFileSync } from 'node:fs';
 import { CliError, UsageError } from './errors.js';
-import { binarizeCommand, compressCommand, decompressCommand, infoCommand } from './commands.js';
+import { STDIO } from './files.js';
+import { binarizeCommand, infoCommand } from './commands.js';
+import { compressCommand, decompressCommand } from './codec.js';
 
 const USAGE = `usage: bbans <command> [options]    (bbans <command> --help for its options)
-  compress     compress a .npy or idx file (or raw pixels) with a model
-  decompress   restore the original file byte for byte
+  compress     compress .npy or idx files (or raw pixels) with a model (also: bbans -c, -k, -f, ...)
+  decompress   restore the original files byte for byte (also: bbans -d FILE..., bbans -t FILE... to test)
   info         print the header of a .bbans file
   bench        the paper's table on the MNIST test set, or on your own images and model
   train        train a model for your own images (or retrain a shipped one)
   binarize     binarize an idx file (numpy RandomState rule or a threshold)
-  --version, --help, --verbose (stack traces on errors)`;
+  --version, --help, --verbose (stack traces on errors)
+Exit codes: 0 success, 1 an operation failed, 2 a usage mistake, 130 training interrupted.`;
 
 const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--models mnist-binary,mnist-8bit] [--no-baselines] [--plot FILE.svg]
        bbans bench --data FILE [--shape H,W] --model DIR [--json] [--count N] [--chains B] [--no-baselines] [--plot FILE.svg]
@@ -20,7 +23,7 @@ const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--mod
   checks every round trip, and prints the paper's table with classical codecs measured on the same
   bytes (those need the repository's dev dependencies).`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<unknown>> = {
+const COMMANDS: Record<string, (argv: string[]) => Promise<number | void>> = {
   compress: compressCommand,
   decompress: decompressCommand,
   info: infoCommand,
@@ -33,8 +36,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<unknown>> = {
     const { runTrain, TrainUsageError, TRAIN_USAGE } = await import('../train/main.js');
     if (argv.includes('--help') || argv.includes('-h')) return void console.log(TRAIN_USAGE);
     try {
-      const code = await runTrain(argv);
-      if (code !== 0) throw new CliError('training was interrupted', code);
+      return await runTrain(argv);
     } catch (error) {
       if (error instanceof TrainUsageError) throw new UsageError(error.message);
       throw error;
@@ -53,9 +55,12 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
     if (command === '--version' || command === '-V') console.log(version());
+    else if (command === undefined && !process.stdin.isTTY) return await compressCommand([]);
     else if (command === undefined || command === '--help' || command === '-h') console.log(USAGE);
+    // gzip's habit: options first mean compress (-d: decompress, -t: test), e.g. bbans -d x.npy.bbans
+    else if (command.startsWith('-') && command !== STDIO) return (await compressCommand(args)) ?? 0;
     else if (!(command in COMMANDS)) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
-    else await COMMANDS[command]!(rest);
+    else return (await COMMANDS[command]!(rest)) ?? 0;
     return 0;
   } catch (error) {
     console.error(`bbans: ${error instanceof Error ? error.message : String(error)}`);

@@ -71,7 +71,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       },
     });
     if (result.keptEpoch === 0) {
-      console.error(`bbans: stopped before the first epoch ended; nothing kept${existsSync(options.out) ? '' : ` (${options.out} removed)`}`);
+      console.error(`bbans: interrupted before the first epoch ended; nothing kept${existsSync(options.out) ? '' : ` (${options.out} removed)`}`);
       return 130;
     }
     say(`${result.stopped === 'aborted' ? 'interrupted' : `stopped (${result.stopped})`} after epoch ${result.epochsCompleted}; ${options.out} holds epoch ${result.keptEpoch}: held-out ${result.heldOutBitsPerDim.toFixed(4)} bits/dim`);
