@@ -2,7 +2,7 @@
 // process; a user's own VAE wrapped the same way (createModel); and the fingerprint that ties a
 // compressed file to the exact networks that made it.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './model/tf.js';
 import { BbansError, invalidArgument } from './errors.js';
 import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './container.js';
 import { MAX_TRIALS } from './codecs.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/model/tf.js';
 import { BbansError, compress, createModel, decompress, ready } from '../src/index.js';
 import { rng } from './random.js';
 

@@ -1,7 +1,7 @@
 // The local autoregressive models and their fused WASM coder: the coder's log-probabilities are
 // training's (so the trained -ELBO is the rate), every quantised table tiles [0, 2^precision),
 // round trips are exact on real and odd images, and bad network outputs are refused.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/model/tf.js';
 import { describe, expect, it } from 'vitest';
 import { BbansError, Message, localAutoregressive, pixelNetwork, type PixelNetworkSpec } from '../src/core.js';
 import { compress, decompress } from '../src/api.js';

@@ -2,7 +2,7 @@
 // training batch of it holds, its loss (the negative ELBO), and how its networks become the
 // chain's LatentVariableModel (prior, likelihood and posterior codecs); nothing else in bbans
 // switches on the kind of model. A new architecture is one module registered below.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './tf.js';
 import type { LatentVariableModel } from '../chain.js';
 import type { ModelSpec } from './spec.js';
 

@@ -18,8 +18,8 @@ export function disposeBatch(batch: ModelBatch): void {
 }
 
 /** The trainable variables of every network, in a fixed order (the optimizer state follows it). */
-export function trainableVariables(vae: Vae): import('@tensorflow/tfjs').Variable[] {
+export function trainableVariables(vae: Vae): import('./tf.js').Variable[] {
   return architectureOf(vae.spec).networkNames.flatMap((name) =>
-    vae.networks[name]!.trainableWeights.map((weight) => weight.read() as import('@tensorflow/tfjs').Variable),
+    vae.networks[name]!.trainableWeights.map((weight) => weight.read() as import('./tf.js').Variable),
   );
 }

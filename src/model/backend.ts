@@ -2,7 +2,7 @@
 // In Node they are read from the installed @tensorflow/tfjs-backend-wasm package; in a browser they
 // are fetched, by default from the directory of the module holding this code (in a bundle: copy
 // tfjs-backend-wasm*.wasm next to the bundle), or from wherever `wasmPaths` says.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BbansError } from '../errors.js';
 

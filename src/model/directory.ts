@@ -5,7 +5,7 @@
 // manifest must list exactly the built networks' weights, weight files must lie inside the
 // folder and hold exactly the bytes the manifest says, and the result must match the
 // manifest's fingerprint.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { readAsset } from '../assets.js';
 import type { Networks } from './architecture.js';
 import { architectureOf } from './architectures.js';

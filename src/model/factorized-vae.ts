@@ -2,7 +2,7 @@
 // independent given z, each with its own distribution whose parameters the decoder gives.
 // Each pixel likelihood lives in one entry of LIKELIHOODS: its decoder heads, its log pmf for
 // training, and its codec.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { type DistributionCodec, MAX_TRIALS, bernoulli, betaBinomial, categoricalProbs } from '../codecs.js';
 import { MAX_ITEM_PIXELS } from '../container.js';
 import { checkParameterCount, denseParameters, integerField, invalidModel, oneOf } from './spec-check.js';

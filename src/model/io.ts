@@ -2,7 +2,7 @@
 // (model.json + weights.bin; tfjs-node's file:// handler is not available here), and the
 // directory's manifest. Writes go through a temporary name + rename so a crash never leaves a
 // half-written model.json next to a stale weights file. Reading is src/model/directory.ts's.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { vaeFingerprint } from '../models.js';

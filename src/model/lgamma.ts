@@ -4,7 +4,7 @@
 // float32 rounding. The gradient is an explicit digamma by the same shift-and-series method:
 // autodiff through the forward graph would cost about three times as many kernels, and the
 // beta-binomial loss evaluates lgamma six times per pixel per step.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 const SHIFT = 4;
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);

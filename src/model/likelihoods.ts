@@ -1,5 +1,5 @@
 // Log probabilities used by the ELBO, in nats, elementwise over [batch, pixels] tensors.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { lgamma } from './lgamma.js';
 
 /** log Bernoulli(x | sigmoid(logits)) for x in {0, 1}: x*l - softplus(l), stable for large |l|. */

@@ -1,7 +1,7 @@
 // The local autoregressive VAE as the chain's LatentVariableModel: the encoder gives the posterior,
 // the decoder (tfjs) the per-pixel features, and the pixel network, read once out of its tfjs
 // layers into a WASM PixelNetwork, codes the pixels (src/autoregressive.ts).
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import type { LatentVariableModel } from '../chain.js';
 import { type DenseLayer, type PixelNetwork, localAutoregressive, pixelNetwork } from '../autoregressive.js';

@@ -5,7 +5,7 @@
 // neighbours and h_t -> pixel t's distribution). Training runs the pixel network on every pixel at
 // once, the window as shifted copies of the image; coding runs it pixel by pixel inside the WASM
 // coder (assembly/autoregressive.ts), which reads the same weights.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import { type CausalWindow, causalOffsets } from './causal-window.js';
 import { logisticMixtureLogPmf } from './logistic-mixture.js';

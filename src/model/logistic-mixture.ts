@@ -3,7 +3,7 @@
 // softmax(logits)_k, mean m_k and scale exp(clip(l_k)) in units of n (pixels / n), and
 //   F(x) = sum_k pi_k sigmoid(((x + 0.5) / n - m_k) / s_k)   for x < n,  F(n) = 1,
 //   P(x) = F(x) - F(x - 1), so the end bins take the tails.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 /** Log scales are clipped to this range (units of n): narrower than a pixel is pointless, wider than the range is flat. */
 export const LOG_SCALE_MIN = -7;

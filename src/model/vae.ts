@@ -3,7 +3,7 @@
 //   encoder: pixel values [batch, P] (0/1 or 0..n, float32) -> [mu, sigma], each [batch, latent]
 // Output heads carry their own activation (softplus for sigma), so a saved model gives
 // distribution parameters directly, with no post-processing to keep in sync.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import type { Vae } from './architecture.js';
 import { positive } from './positive.js';

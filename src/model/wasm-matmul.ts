@@ -2,7 +2,7 @@
 // transposeB it falls back to a loop that measured 8-14x slower here, and every matMul gradient
 // uses those flags. This wraps the kernel so transposed operands are first transposed
 // explicitly (a cheap copy) and the product runs on the fast path.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 const BACKEND = 'wasm';
 let installed = false;

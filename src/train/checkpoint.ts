@@ -5,7 +5,7 @@
 // A checkpoint may leave out its network folders when they are the model directory's (the
 // repository does so for the local AR models, .gitignore): it then resumes from the model
 // directory's networks, which must match the fingerprint state.json records.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../model/tf.js';
 import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // Held-out negative ELBO, with fixed noise so numbers from different epochs are comparable.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../model/tf.js';
 import type { Vae } from '../model/architecture.js';
 import { architectureOf, disposeBatch } from '../model/architectures.js';
 import { type ImageSet, gatherImages } from './dataset.js';

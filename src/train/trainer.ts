@@ -1,7 +1,7 @@
 // The training loop: resume or initialise, then per epoch train, evaluate on the held-out images,
 // keep the model (the best epoch, or the last), checkpoint, log; until the epoch or time budget is
 // spent, the plateau schedule gives up, or the caller aborts (the kept model stays as it is).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../model/tf.js';
 import path from 'node:path';
 import { saveModelDirectory } from '../model/io.js';
 import { natsToBitsPerDim } from '../model/spec.js';
