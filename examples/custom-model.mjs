@@ -1,7 +1,7 @@
 // Plugging your own VAE into bbans: a tiny (untrained) model for 8x8 images with 4-bit pixels
 // (values 0..15). Any tfjs encoder/decoder pair with these input and output shapes works; train it
 // first for a good rate. Run from the repo after `npm ci`: node examples/custom-model.mjs
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-layers';
 import { compress, createModel, decompress, ready } from 'bbans';
 
 await ready(); // the tfjs wasm backend, which bbans codes with, must be up before building layers
