@@ -3,6 +3,7 @@
 // and a browser that serves the package as plain ESM.
 
 import { readAsset } from './assets.js';
+import { BbansError } from './errors.js';
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -30,6 +31,18 @@ const imports = {
   },
 };
 
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readAsset(wasmUrl, 'bbans WebAssembly module', 1 << 24, 'ASSET_UNAVAILABLE')), imports);
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** The module's bytes, refused with a clear error when the server sent something else (a dev server's index.html). */
+async function moduleBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = await readAsset(wasmUrl, 'bbans WebAssembly module', 1 << 24, 'ASSET_UNAVAILABLE');
+  if (WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
+    const start = new TextDecoder().decode(bytes.subarray(0, 40)).replace(/\s+/g, ' ');
+    throw new BbansError('ASSET_UNAVAILABLE', `${wasmUrl.href} is not the bbans WebAssembly module: it starts with "${start}" (a server answered with a page instead of the file?)`);
+  }
+  return bytes;
+}
+
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(await moduleBytes()), imports);
 export const core = instance.exports as unknown as CoreExports;
 memoryForAbort = core.memory;

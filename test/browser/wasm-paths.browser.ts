@@ -43,4 +43,13 @@ describe.skipIf(!haveChromium)('ready({ wasmPaths })', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a page served in place of bbans.wasm (a dev server\'s fallback) fails naming the URL, not with "expected magic word"', async () => {
+    const page = await demo.browser.newPage();
+    await page.route('**/build/bbans.wasm', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html>\n<html><body>app</body></html>' }));
+    await page.goto(`${demo.url}test/blank.html`);
+    const message = await page.evaluate(`import('/lib/bbans.js').then(() => 'loaded', (error) => error.message)`);
+    expect(message).toMatch(/\/build\/bbans\.wasm is not the bbans WebAssembly module: it starts with "<!doctype html> <html><body>app/);
+    await page.close();
+  });
 });
