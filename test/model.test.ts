@@ -46,7 +46,7 @@ describe('lgamma', () => {
   });
 
   it('differentiates to digamma', () => {
-    const grad = tf.grad((x: tf.Tensor) => lgamma(x).sum());
+    const grad = tf.grad((x: tf.Tensor) => tf.sum(lgamma(x)));
     const [atOne, atTwo] = grad(tf.tensor1d([1, 2])).dataSync();
     expect(atOne).toBeCloseTo(-EULER_GAMMA, 5);
     expect(atTwo).toBeCloseTo(1 - EULER_GAMMA, 5);
@@ -63,7 +63,7 @@ describe('beta-binomial', () => {
   let k: tf.Tensor2D;
 
   beforeAll(() => {
-    k = tf.range(0, n + 1).expandDims(0) as tf.Tensor2D;
+    k = tf.expandDims(tf.range(0, n + 1), 0) as tf.Tensor2D;
   });
   afterAll(() => k.dispose());
 

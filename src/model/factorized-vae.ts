@@ -60,8 +60,8 @@ const LIKELIHOODS: Record<PixelLikelihood, FactorizedLikelihood> = {
   },
   categorical: {
     heads: [{ name: 'logits', perPixel: (spec) => spec.maxPixelValue + 1, activation: 'linear' }],
-    logPmf: (spec, x, [logits]) => categoricalLogPmf(x, tf.logSoftmax(logits!.reshape([x.shape[0]!, spec.pixels, spec.maxPixelValue + 1]))),
-    toParameters: (spec, logits, batch) => tf.softmax(logits.reshape([batch, spec.pixels, spec.maxPixelValue + 1])).reshape([batch, -1]),
+    logPmf: (spec, x, [logits]) => categoricalLogPmf(x, tf.logSoftmax(tf.reshape(logits!, [x.shape[0]!, spec.pixels, spec.maxPixelValue + 1]))),
+    toParameters: (spec, logits, batch) => tf.reshape(tf.softmax(tf.reshape(logits, [batch, spec.pixels, spec.maxPixelValue + 1])), [batch, -1]),
     codec: (spec, [probs], precision) => categoricalProbs(spec.maxPixelValue + 1, probs!, precision),
     precision: 24,
   },
@@ -100,10 +100,10 @@ export const factorizedVae: Architecture<VaeSpec> = {
   negativeElbo(vae, batch, noise, training) {
     return tf.tidy(() => {
       const { mu, sigma } = encoderOf(vae.networks.encoder!, batch.pixels, training);
-      const z = mu.add(sigma.mul(noise));
+      const z = tf.add(mu, tf.mul(sigma, noise));
       const raw = vae.networks.decoder!.apply(z, { training }) as tf.Tensor | tf.Tensor[];
-      const logLikelihood = LIKELIHOODS[vae.spec.likelihood].logPmf(vae.spec, batch.pixels, Array.isArray(raw) ? raw : [raw]).sum(-1);
-      return gaussianKlFromStandardNormal(mu, sigma).sub(logLikelihood) as tf.Tensor1D;
+      const logLikelihood = tf.sum(LIKELIHOODS[vae.spec.likelihood].logPmf(vae.spec, batch.pixels, Array.isArray(raw) ? raw : [raw]), -1);
+      return tf.sub(gaussianKlFromStandardNormal(mu, sigma), logLikelihood) as tf.Tensor1D;
     });
   },
   codec(vae, precision) {

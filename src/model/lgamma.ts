@@ -11,29 +11,30 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Forward value; pair products halve the logs and stay finite for x below ~1e19. */
 function lgammaValue(x: tf.Tensor): tf.Tensor {
-  const logShiftProduct = tf.log(x.mul(x.add(1))).add(tf.log(x.add(2).mul(x.add(3))));
-  const y = x.add(SHIFT);
+  const logShiftProduct = tf.add(tf.log(tf.mul(x, tf.add(x, 1))), tf.log(tf.mul(tf.add(x, 2), tf.add(x, 3))));
+  const y = tf.add(x, SHIFT);
   const inverse = tf.reciprocal(y);
-  const inverseSquared = inverse.square();
+  const inverseSquared = tf.square(inverse);
   // 1/(12y) - 1/(360y^3) + 1/(1260y^5), in Horner form.
-  const series = inverse.mul(inverseSquared.mul(inverseSquared.mul(1 / 1260).sub(1 / 360)).add(1 / 12));
-  const stirling = y.sub(0.5).mul(tf.log(y)).sub(y).add(HALF_LOG_TWO_PI).add(series);
-  return stirling.sub(logShiftProduct);
+  const series = tf.mul(inverse, tf.add(tf.mul(inverseSquared, tf.sub(tf.mul(inverseSquared, 1 / 1260), 1 / 360)), 1 / 12));
+  const stirling = tf.add(tf.add(tf.sub(tf.mul(tf.sub(y, 0.5), tf.log(y)), y), HALF_LOG_TWO_PI), series);
+  return tf.sub(stirling, logShiftProduct);
 }
 
 /** Elementwise digamma(x) = d lgamma / dx in float32; only valid for x > 0. */
 export function digamma(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     // 1/x + 1/(x+1) + 1/(x+2) + 1/(x+3), two terms per division.
-    const shiftSum = x.mul(2).add(1).div(x.mul(x.add(1))).add(x.mul(2).add(5).div(x.add(2).mul(x.add(3))));
-    const y = x.add(SHIFT);
+    const shiftSum = tf.add(tf.div(tf.add(tf.mul(x, 2), 1), tf.mul(x, tf.add(x, 1))), tf.div(tf.add(tf.mul(x, 2), 5), tf.mul(tf.add(x, 2), tf.add(x, 3))));
+    const y = tf.add(x, SHIFT);
     const inverse = tf.reciprocal(y);
-    const inverseSquared = inverse.square();
+    const inverseSquared = tf.square(inverse);
     // ln y - 1/(2y) - 1/(12y^2) + 1/(120y^4) - 1/(252y^6), in Horner form.
-    const series = inverseSquared
-      .mul(inverseSquared.mul(inverseSquared.mul(-1 / 252).add(1 / 120)).sub(1 / 12))
-      .sub(inverse.mul(0.5));
-    return tf.log(y).add(series).sub(shiftSum);
+    const series = tf.sub(
+      tf.mul(inverseSquared, tf.sub(tf.mul(inverseSquared, tf.add(tf.mul(inverseSquared, -1 / 252), 1 / 120)), 1 / 12)),
+      tf.mul(inverse, 0.5),
+    );
+    return tf.sub(tf.add(tf.log(y), series), shiftSum);
   });
 }
 
@@ -42,7 +43,7 @@ const lgammaWithDigammaGradient = tf.customGrad<tf.Tensor>((...args) => {
   save([input]);
   return {
     value: lgammaValue(input),
-    gradFunc: (dy, saved) => dy.mul(digamma(saved[0]!)),
+    gradFunc: (dy, saved) => tf.mul(dy, digamma(saved[0]!)),
   };
 });
 

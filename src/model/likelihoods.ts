@@ -4,7 +4,7 @@ import { lgamma } from './lgamma.js';
 
 /** log Bernoulli(x | sigmoid(logits)) for x in {0, 1}: x*l - softplus(l), stable for large |l|. */
 export function bernoulliLogPmf(x: tf.Tensor, logits: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => x.mul(logits).sub(tf.softplus(logits)));
+  return tf.tidy(() => tf.sub(tf.mul(x, logits), tf.softplus(logits)));
 }
 
 /** log C(n, k) for k = 0..n, in float64 (sum of logs, no lgamma needed for integers). */
@@ -33,7 +33,7 @@ function logBinomialCoefficientsOf(k: tf.Tensor, n: number): tf.Tensor {
 }
 
 function logBeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return lgamma(a).add(lgamma(b)).sub(lgamma(a.add(b)));
+  return tf.sub(tf.add(lgamma(a), lgamma(b)), lgamma(tf.add(a, b)));
 }
 
 /**
@@ -43,19 +43,19 @@ function logBeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
 export function betaBinomialLogPmf(k: tf.Tensor, alpha: tf.Tensor, beta: tf.Tensor, n: number): tf.Tensor {
   return tf.tidy(() => {
     const logChoose = logBinomialCoefficientsOf(k, n);
-    const posterior = logBeta(k.add(alpha), tf.scalar(n).sub(k).add(beta));
-    return logChoose.add(posterior).sub(logBeta(alpha, beta));
+    const posterior = logBeta(tf.add(k, alpha), tf.add(tf.sub(tf.scalar(n), k), beta));
+    return tf.sub(tf.add(logChoose, posterior), logBeta(alpha, beta));
   });
 }
 
 /** log Categorical(k) for pixel values k [batch, P] and log probabilities [batch, P, values]. */
 export function categoricalLogPmf(k: tf.Tensor, logProbabilities: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => logProbabilities.mul(tf.oneHot(tf.cast(k, 'int32'), logProbabilities.shape[2]!)).sum(-1));
+  return tf.tidy(() => tf.sum(tf.mul(logProbabilities, tf.oneHot(tf.cast(k, 'int32'), logProbabilities.shape[2]!)), -1));
 }
 
 /** KL(N(mu, sigma^2) || N(0, 1)) summed over the last axis, analytic. */
 export function gaussianKlFromStandardNormal(mu: tf.Tensor, sigma: tf.Tensor): tf.Tensor {
   return tf.tidy(() =>
-    mu.square().add(sigma.square()).sub(1).mul(0.5).sub(tf.log(sigma)).sum(-1),
+    tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mu), tf.square(sigma)), 1), 0.5), tf.log(sigma)), -1),
   );
 }

@@ -108,13 +108,13 @@ export function causalNeighbours(spec: LocalArVaeSpec, pixels: Float32Array, bat
 export function localArLogLikelihood(spec: LocalArVaeSpec, networks: Networks, pixels: tf.Tensor2D, neighbours: tf.Tensor, features: tf.Tensor, training = false): tf.Tensor1D {
   return tf.tidy(() => {
     const batch = pixels.shape[0];
-    const out = networks.pixel!.apply([neighbours, features.reshape([batch * spec.pixels, spec.features])], { training }) as tf.Tensor | tf.Tensor[];
+    const out = networks.pixel!.apply([neighbours, tf.reshape(features, [batch * spec.pixels, spec.features])], { training }) as tf.Tensor | tf.Tensor[];
     const raw = Array.isArray(out) ? out : [out];
-    const x = pixels.reshape([batch * spec.pixels, 1]);
+    const x = tf.reshape(pixels, [batch * spec.pixels, 1]);
     const perPixel = spec.likelihood === 'bernoulli'
-      ? bernoulliLogPmf(x, raw[0]!).reshape([batch * spec.pixels])
+      ? tf.reshape(bernoulliLogPmf(x, raw[0]!), [batch * spec.pixels])
       : logisticMixtureLogPmf(x, raw[0]!, raw[1]!, raw[2]!, spec.maxPixelValue);
-    return perPixel.reshape([batch, spec.pixels]).sum(1) as tf.Tensor1D;
+    return tf.sum(tf.reshape(perPixel, [batch, spec.pixels]), 1) as tf.Tensor1D;
   });
 }
 
@@ -150,9 +150,9 @@ export const localArVae: Architecture<LocalArVaeSpec> = {
   negativeElbo(vae, batch, noise, training) {
     return tf.tidy(() => {
       const { mu, sigma } = encoderOf(vae.networks.encoder!, batch.pixels, training);
-      const features = vae.networks.decoder!.apply(mu.add(sigma.mul(noise)), { training }) as tf.Tensor;
+      const features = vae.networks.decoder!.apply(tf.add(mu, tf.mul(sigma, noise)), { training }) as tf.Tensor;
       const logLikelihood = localArLogLikelihood(vae.spec, vae.networks, batch.pixels, batch.neighbours!, features, training);
-      return gaussianKlFromStandardNormal(mu, sigma).sub(logLikelihood) as tf.Tensor1D;
+      return tf.sub(gaussianKlFromStandardNormal(mu, sigma), logLikelihood) as tf.Tensor1D;
     });
   },
   codec: (vae, precision) => localArCodecModel(vae, precision),

@@ -19,20 +19,21 @@ export const LOG_SCALE_MAX = 3;
 export function logisticMixtureLogPmf(x: tf.Tensor, logits: tf.Tensor, means: tf.Tensor, rawLogScales: tf.Tensor, n: number): tf.Tensor1D {
   return tf.tidy(() => {
     const inverseScale = tf.exp(tf.neg(tf.clipByValue(rawLogScales, LOG_SCALE_MIN, LOG_SCALE_MAX)));
-    const centred = x.div(n).sub(means);
+    const centred = tf.sub(tf.div(x, n), means);
     const halfBin = 0.5 / n;
-    const a = centred.add(halfBin).mul(inverseScale);
-    const b = centred.sub(halfBin).mul(inverseScale);
+    const a = tf.mul(tf.add(centred, halfBin), inverseScale);
+    const b = tf.mul(tf.sub(centred, halfBin), inverseScale);
     const logSigmoidA = tf.neg(tf.softplus(tf.neg(a)));
     const logSigmoidMinusB = tf.neg(tf.softplus(b));
-    const logBinWidth = tf.log(tf.neg(tf.expm1(tf.neg(inverseScale.div(n)))));
-    const lowEnd = tf.cast(x.lessEqual(0), 'float32');
-    const highEnd = tf.cast(x.greaterEqual(n), 'float32');
-    const interior = tf.scalar(1).sub(lowEnd).sub(highEnd);
+    const logBinWidth = tf.log(tf.neg(tf.expm1(tf.neg(tf.div(inverseScale, n)))));
+    const lowEnd = tf.cast(tf.lessEqual(x, 0), 'float32');
+    const highEnd = tf.cast(tf.greaterEqual(x, n), 'float32');
+    const interior = tf.sub(tf.sub(tf.scalar(1), lowEnd), highEnd);
     // Low end: log sigmoid(a); high end: log sigmoid(-b); else both plus the bin width term.
-    const perComponent = logSigmoidA.mul(tf.scalar(1).sub(highEnd))
-      .add(logSigmoidMinusB.mul(tf.scalar(1).sub(lowEnd)))
-      .add(logBinWidth.mul(interior));
-    return tf.logSumExp(perComponent.add(tf.logSoftmax(logits)), 1) as tf.Tensor1D;
+    const perComponent = tf.add(
+      tf.add(tf.mul(logSigmoidA, tf.sub(tf.scalar(1), highEnd)), tf.mul(logSigmoidMinusB, tf.sub(tf.scalar(1), lowEnd))),
+      tf.mul(logBinWidth, interior),
+    );
+    return tf.logSumExp(tf.add(perComponent, tf.logSoftmax(logits)), 1) as tf.Tensor1D;
   });
 }

@@ -7,5 +7,5 @@ import * as tf from './tf.js';
 export const POSITIVE_FLOOR = 1e-6;
 
 export function positive(t: tf.Tensor): tf.Tensor {
-  return t.add(POSITIVE_FLOOR);
+  return tf.add(t, POSITIVE_FLOOR);
 }

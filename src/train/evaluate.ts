@@ -14,7 +14,7 @@ export function meanNegativeElbo(vae: Vae, images: ImageSet, batchSize: number, 
     const inputs = architectureOf(vae.spec).batch(vae.spec, batchPixels, size);
     totalNats += tf.tidy(() => {
       const noise = tf.randomNormal([size, latent], 0, 1, 'float32', noiseSeed(batch)) as tf.Tensor2D;
-      return architectureOf(vae.spec).negativeElbo(vae, inputs, noise, false).sum().dataSync()[0]!;
+      return tf.sum(architectureOf(vae.spec).negativeElbo(vae, inputs, noise, false)).dataSync()[0]!;
     });
     disposeBatch(inputs);
   }

@@ -110,7 +110,7 @@ export function trainOneEpoch(state: TrainingState, settings: TrainSettings, tra
     const inputs = architecture.batch(vae.spec, batch, batchSize);
     const loss = tf.tidy(() => {
       const noise = tf.randomNormal([batchSize, latent], 0, 1, 'float32', streamSeed(settings.seed, 'noise', epoch, step)) as tf.Tensor2D;
-      const cost = optimizer.minimize(() => architecture.negativeElbo(vae, inputs, noise, true).mean() as tf.Scalar, true, variables)!;
+      const cost = optimizer.minimize(() => tf.mean(architecture.negativeElbo(vae, inputs, noise, true)) as tf.Scalar, true, variables)!;
       return cost.dataSync()[0]!;
     });
     disposeBatch(inputs);
