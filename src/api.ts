@@ -8,7 +8,7 @@ import { crc32 } from './crc32.js';
 import { type CodecModel, bestShippedModelFor, loadModel } from './models.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
-import { type PixelArray, isPixelArray, pixelBytes } from './pixels.js';
+import { type PixelArray, firstPixelAbove, isPixelArray, pixelBytes } from './pixels.js';
 
 export type { PixelArray } from './pixels.js';
 
@@ -96,9 +96,8 @@ function checkImagesFit(model: CodecModel, shape: number[], data: PixelArray): v
   if (data.length > MAX_TOTAL_PIXELS) invalidImages(`${data.length} pixels exceed the limit of ${MAX_TOTAL_PIXELS} per file`);
   const maxPixel = model.spec.maxPixelValue;
   const itemPixels = model.spec.pixels;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i]! > maxPixel) invalidImages(`pixel ${i % itemPixels} of image ${Math.floor(i / itemPixels)} is ${data[i]}, but model ${model.name} takes values 0..${maxPixel}`);
-  }
+  const i = firstPixelAbove(data, maxPixel);
+  if (i >= 0) invalidImages(`pixel ${i % itemPixels} of image ${Math.floor(i / itemPixels)} is ${data[i]}, but model ${model.name} takes values 0..${maxPixel}`);
 }
 
 export async function compress(images: PixelArray | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {

@@ -12,6 +12,12 @@ export function largestPixel(pixels: PixelArray): number {
   return max;
 }
 
+/** The index of the first pixel above `max`, or -1 when every pixel is in 0..max. */
+export function firstPixelAbove(pixels: PixelArray, max: number): number {
+  for (let i = 0; i < pixels.length; i++) if (pixels[i]! > max) return i;
+  return -1;
+}
+
 /**
  * The values as bytes, 16-bit ones little-endian: what checksums and hashes cover. A view, not a
  * copy: every JS engine bbans runs on is little-endian.

@@ -5,6 +5,7 @@
 import type { Decompressed, ImageBatch } from '../api.js';
 import type { SourceFormat } from '../container.js';
 import { elementCount } from '../shape.js';
+import { pixelBytes } from '../pixels.js';
 import { IDX_UBYTE_TYPE, IdxFormatError, readIdx, writeIdx } from './idx.js';
 import { NpyFormatError, isNpy, npyHeaderDtype, readNpy, writeNpy } from './npy.js';
 
@@ -67,10 +68,6 @@ export function writeImageFile(decoded: Decompressed): Uint8Array {
   const { data, shape, source, sourceHeader } = decoded;
   if (source === 'npy') return writeNpy({ dtype: npyHeaderDtype(sourceHeader!), shape, data, header: sourceHeader });
   if (source === 'idx') return writeIdx({ dims: shape, data: data as Uint8Array });
-  if (data instanceof Uint8Array) return data;
-  // Raw 16-bit pixels are little-endian, as the compressed file's checksum covers them.
-  const out = new Uint8Array(data.length * 2);
-  const view = new DataView(out.buffer);
-  data.forEach((value, i) => view.setUint16(2 * i, value, true));
-  return out;
+  // Raw 16-bit pixels are little-endian, the bytes the compressed file's checksum covers.
+  return pixelBytes(data);
 }

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBatch } from '../api.js';
-import { isPixelArray, largestPixel, pixelBytes } from '../pixels.js';
+import { firstPixelAbove, isPixelArray, largestPixel, pixelBytes } from '../pixels.js';
 import { BbansError, invalidArgument } from '../errors.js';
 import { ImageFileError, readImageFile } from '../data/image-file.js';
 import { useWasmBackend } from '../model/backend.js';
@@ -110,9 +110,8 @@ async function loadImages(images: TrainImages, what: string, shape: number[] | u
 function checkRange(images: LoadedImages, maxPixelValue: number, what: string): void {
   const { data, shape } = images.batch;
   const pixels = shape[1]! * shape[2]!;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i]! > maxPixelValue) invalidImages(`${what}: pixel ${i % pixels} of image ${Math.floor(i / pixels)} is ${data[i]}, beyond the range 0..${maxPixelValue}`);
-  }
+  const i = firstPixelAbove(data, maxPixelValue);
+  if (i >= 0) invalidImages(`${what}: pixel ${i % pixels} of image ${Math.floor(i / pixels)} is ${data[i]}, beyond the range 0..${maxPixelValue}`);
 }
 
 function positive(name: string, value: number | undefined, integer: boolean, max = Infinity): void {

@@ -18,10 +18,10 @@ function minutes(seconds: number): string {
 }
 
 /** "epoch 7: train 2.1034, held-out 2.1522 bits/dim (best 2.1498 at epoch 6), lr 0.001, 3.2 s, about 12 min left" */
-function epochLine(report: EpochReport, left: number | undefined): string {
+function epochLine(report: EpochReport): string {
   return `epoch ${report.epoch}: train ${report.trainBitsPerDim.toFixed(4)}, held-out ${report.heldOutBitsPerDim.toFixed(4)} bits/dim ` +
     `(best ${report.bestBitsPerDim.toFixed(4)} at epoch ${report.bestEpoch}), lr ${report.learningRate}, ${report.seconds.toFixed(1)} s` +
-    (left === undefined ? '' : `, at most ${minutes(Math.max(0, left))} left`);
+    (report.secondsLeft === undefined ? '' : `, at most ${minutes(report.secondsLeft)} left`);
 }
 
 /** Aborts `controller` on the first Ctrl-C; the second exits at once. Returns the uninstaller. */
@@ -51,24 +51,17 @@ export async function runTrain(argv: string[]): Promise<number> {
       settings, directory, epochs: command.epochs, log: say, record: { command: `npm run train -- --model ${command.model}` },
       resume: !command.fresh && existsSync(path.join(checkpointDirectory(directory), 'state.json')),
       train: loadMnistImages('train'), heldOut: binary ? loadBinarizedMnistTest() : loadMnistImages('test'),
-      onEpoch: (report) => say(epochLine(report, undefined)),
+      onEpoch: (report) => say(epochLine(report)),
     });
     return 0;
   }
   const { options, quiet } = command;
   const controller = new AbortController();
-  const started = performance.now();
   const uninstall = stopOnInterrupt(controller, (line) => console.error(line));
   try {
     const result = await train({
       ...options, signal: controller.signal, log: quiet ? undefined : say, record: { command: `bbans train ${argv.join(' ')}` },
-      onEpoch: quiet ? undefined : (report) => {
-        const elapsed = (performance.now() - started) / 1000;
-        const byTime = options.seconds ?? (options.epochs === undefined ? 1800 : undefined);
-        const byEpochs = options.epochs === undefined ? undefined : (options.epochs - report.epoch) * report.seconds;
-        const left = [byTime === undefined ? undefined : byTime - elapsed, byEpochs].filter((x) => x !== undefined) as number[];
-        say(epochLine(report, left.length ? Math.min(...left) : undefined));
-      },
+      onEpoch: quiet ? undefined : (report) => say(epochLine(report)),
     });
     if (result.keptEpoch === 0) {
       console.error(`bbans: interrupted before the first epoch ended; nothing kept${existsSync(options.out) ? '' : ` (${options.out} removed)`}`);

@@ -49,6 +49,8 @@ export interface EpochReport {
   seconds: number;
   /** Whether this epoch's networks are now the model directory's. */
   kept: boolean;
+  /** At most this many seconds until the run's epoch or time budget ends (undefined without a budget). */
+  secondsLeft?: number;
 }
 
 export type StopReason = 'epochs' | 'time' | 'plateau' | 'aborted';
@@ -134,6 +136,14 @@ function nextSchedule(settings: TrainSettings, schedule: ScheduleState, epoch: n
   return { schedule: { ...schedule, staleEpochs: stale }, giveUp: sinceBest >= STOP_EPOCHS };
 }
 
+/** The smaller of what the time budget and the epoch budget leave, at the last epoch's pace. */
+function secondsLeft(run: TrainingRun, started: number, epoch: number, epochSeconds: number): number | undefined {
+  const left: number[] = [];
+  if (run.seconds !== undefined) left.push(Math.max(0, run.seconds - (performance.now() - started) / 1000));
+  if (run.epochs !== undefined) left.push((run.epochs - epoch) * epochSeconds);
+  return left.length > 0 ? Math.min(...left) : undefined;
+}
+
 export async function runTraining(run: TrainingRun): Promise<TrainResult> {
   const { settings, train, heldOut, directory } = run;
   const log = run.log ?? ((line: string) => console.log(line));
@@ -197,6 +207,7 @@ export async function runTraining(run: TrainingRun): Promise<TrainResult> {
     run.onEpoch?.({
       epoch, trainBitsPerDim: entry.trainBitsPerDim, heldOutBitsPerDim: entry.heldOutNegElboBitsPerDim,
       bestEpoch: schedule.bestEpoch, bestBitsPerDim: natsToBitsPerDim(schedule.bestNats, pixels), learningRate, seconds: lastEpochSeconds, kept,
+      secondsLeft: secondsLeft(run, runStarted, epoch, lastEpochSeconds),
     });
     if (giveUp) {
       stopped = 'plateau';
