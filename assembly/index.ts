@@ -24,7 +24,9 @@ export { gaussian_bin_centres, gaussian_bin_of } from './dists/gaussian';
 export { pixel_model_create, pixel_model_free, autoregressive_push, autoregressive_pop, autoregressive_intervals, autoregressive_log_probabilities } from './autoregressive';
 
 const uniform = new Uniform();
-const categorical = new Categorical();
+const categoricalBytes = new Categorical<u8>();
+const categoricalShorts = new Categorical<u16>();
+const categoricalSearch = new Categorical<u32>();
 const bernoulli = new Bernoulli();
 const betaBinomial = new BetaBinomial();
 const gaussianPosterior = new GaussianPosterior();
@@ -43,14 +45,18 @@ export function uniform_intervals(symbols: usize, n: u32, out: usize, bits: u32)
   return intervalsOf<Uniform>(symbols, n, out, uniform.use(bits));
 }
 
+// A categorical table's lookup kind picks the compiled loop (see dists/categorical.ts); push and
+// the intervals never look a symbol up, so any kind serves them.
 export function categorical_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, table: CategoricalTable): i32 {
-  return pushSymbols<Categorical>(m, laneOffset, laneCount, symbols, n, categorical.use(table));
+  return pushSymbols<Categorical<u32>>(m, laneOffset, laneCount, symbols, n, categoricalSearch.use(table));
 }
 export function categorical_pop(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, table: CategoricalTable): i32 {
-  return popSymbols<Categorical>(m, laneOffset, laneCount, out, n, categorical.use(table));
+  if (table.lookupBytes == 1) return popSymbols<Categorical<u8>>(m, laneOffset, laneCount, out, n, categoricalBytes.use(table));
+  if (table.lookupBytes == 2) return popSymbols<Categorical<u16>>(m, laneOffset, laneCount, out, n, categoricalShorts.use(table));
+  return popSymbols<Categorical<u32>>(m, laneOffset, laneCount, out, n, categoricalSearch.use(table));
 }
 export function categorical_intervals(symbols: usize, n: u32, out: usize, table: CategoricalTable): i32 {
-  return intervalsOf<Categorical>(symbols, n, out, categorical.use(table));
+  return intervalsOf<Categorical<u32>>(symbols, n, out, categoricalSearch.use(table));
 }
 
 export function bernoulli_push(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, probs: usize, precision: u32): i32 {

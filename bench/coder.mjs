@@ -1,13 +1,24 @@
 // Coder throughput: push and pop speed of the WASM rANS over a fixed 256-symbol table, for one lane
-// and for many, plus the per-symbol speed of the beta-binomial and Gaussian-posterior codecs.
+// and for many, against the C reference bench/c/rans.c on the same symbols in the same run, plus
+// the per-symbol speed of the beta-binomial and Gaussian-posterior codecs.
 // A script that prints a table (or JSON lines with --json), not a test.
+//
+// Two WASM measures: "wasm-categorical" through the public codec API (the symbols copied into WASM
+// memory, the popped symbols copied out into a fresh array), and "wasm-kernel", the coder alone on
+// symbols already in WASM memory, which is what the C figures time (its arrays are allocated
+// before the clock starts). C is built with `gcc -O3` into a temporary folder when gcc is present.
 //
 //   npm run bench:coder [-- --json] [--count N] [--repeat R] [--freqs F.u32 --symbols S.u8]
 
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { Message, betaBinomial, categorical, gaussianPosterior } from '../dist/index.js';
+import { core } from '../dist/wasm.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -80,6 +91,57 @@ function measure(makeCodec, symbols, lanes) {
   return { push_msym_s: symbols.length / push / 1e3, pop_msym_s: symbols.length / pop / 1e3, bits };
 }
 
+/** Best-of-`repeat` times of the categorical kernels alone, on symbols and output already in WASM memory. */
+function measureKernel(freqs, precision, symbols, lanes) {
+  const n = symbols.length;
+  const tableMemory = core.alloc(freqs.length * 4);
+  new Uint32Array(core.memory.buffer, tableMemory, freqs.length).set(freqs);
+  const kernelTable = core.categorical_table_create(tableMemory, freqs.length, precision);
+  const input = core.alloc(n * 4);
+  const output = core.alloc(n * 4);
+  new Uint32Array(core.memory.buffer, input, n).set(symbols);
+  let push = Infinity;
+  let pop = Infinity;
+  let bits = 0;
+  for (let r = 0; r < repeat; r++) {
+    const message = Message.create(lanes);
+    const t0 = performance.now();
+    const pushed = core.categorical_push(message.pointer, 0, lanes, input, n, kernelTable);
+    const t1 = performance.now();
+    bits = message.byteLength * 8;
+    const popped = core.categorical_pop(message.pointer, 0, lanes, output, n, kernelTable);
+    const t2 = performance.now();
+    if (pushed !== -1 || popped !== -1 || !message.isInitial()) throw new Error(`kernel round trip failed on ${lanes} lanes`);
+    message.free();
+    push = Math.min(push, t1 - t0);
+    pop = Math.min(pop, t2 - t1);
+  }
+  const decoded = new Uint32Array(core.memory.buffer, output, n);
+  if (decoded.some((s, i) => s !== symbols[i])) throw new Error(`kernel decoded wrong symbols on ${lanes} lanes`);
+  for (const block of [input, output, tableMemory]) core.free(block);
+  core.categorical_table_free(kernelTable);
+  return { push_msym_s: n / push / 1e3, pop_msym_s: n / pop / 1e3, bits };
+}
+
+/** bench/c/rans.c on the same workload: one JSON line per lane count, or nothing without gcc. */
+function measureC() {
+  const source = fileURLToPath(new URL('c/rans.c', import.meta.url));
+  const dir = mkdtempSync(path.join(tmpdir(), 'bbans-rans-'));
+  try {
+    const binary = path.join(dir, 'rans');
+    try {
+      execFileSync('gcc', ['-O3', '-o', binary, source], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch {
+      console.error('gcc is not available: the C reference rows are left out');
+      return [];
+    }
+    const workload = args.freqs ? ['--freqs', args.freqs, '--symbols', args.symbols] : ['--count', args.count];
+    return execFileSync(binary, workload, { encoding: 'utf8' }).trim().split('\n').map((line) => JSON.parse(line));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const results = [];
 function report(row) {
   results.push(row);
@@ -94,6 +156,12 @@ for (const lanes of lanesList) {
   const row = measure(() => categorical(workload.freqs, workload.precision, n), symbols, lanes);
   report({ coder: 'wasm-categorical', lanes, precision: workload.precision, symbols: n, ...row });
 }
+for (const lanes of lanesList) {
+  const n = workload.symbols.length - (workload.symbols.length % lanes);
+  const row = measureKernel(workload.freqs, workload.precision, workload.symbols.subarray(0, n), lanes);
+  report({ coder: 'wasm-kernel', lanes, precision: workload.precision, symbols: n, ...row });
+}
+for (const row of measureC()) report(row);
 
 // Model-shaped workloads: 8-bit pixels under beta-binomials and latents under Gaussian posteriors.
 {
@@ -127,4 +195,11 @@ if (!args.json) {
     'push Msym/s': r.push_msym_s.toFixed(1), 'pop Msym/s': r.pop_msym_s.toFixed(1),
     'bits/symbol': (r.bits / r.symbols).toFixed(5),
   })));
+  const best = (coder, key) => Math.max(...results.filter((r) => r.coder === coder).map((r) => r[key]));
+  if (results.some((r) => r.coder === 'c-rans64')) {
+    for (const coder of ['wasm-kernel', 'wasm-categorical']) {
+      const ratio = (key) => (best(coder, key) / best('c-rans64', key)).toFixed(2);
+      console.log(`${coder} against C, best lane count each: push ${ratio('push_msym_s')}x, pop ${ratio('pop_msym_s')}x`);
+    }
+  }
 }

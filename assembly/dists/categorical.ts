@@ -1,6 +1,8 @@
 // Categorical distribution from a fixed integer frequency table summing to 2^precision.
 // Pop uses a direct cf -> symbol lookup when the table is small enough to stay in cache (one byte
 // per entry for up to 256 symbols, two for more), otherwise a binary search over the cumulative table.
+// The distribution is generic over the lookup's entry type, so each coding loop is compiled for one
+// kind of table, with no per-symbol branch on which kind it is.
 
 const LOOKUP_MAX_PRECISION: u32 = 16;
 
@@ -10,7 +12,7 @@ export class CategoricalTable {
   precision: u32;
   cdf: usize; // u32[symbolCount + 1]
   lookup: usize; // u8 or u16 [2^precision], or 0
-  lookupBytes: u32; // 1 or 2
+  lookupBytes: u32; // 1 or 2, or 0 without a lookup
 }
 
 /** Builds the table; the caller has checked every freq >= 1 and the sum is exactly 2^precision. */
@@ -29,8 +31,9 @@ export function categorical_table_create(freqs: usize, symbolCount: u32, precisi
   assert(total == <u64>1 << precision, 'categorical frequencies do not sum to 2^precision');
   store<u32>(t.cdf + (<usize>symbolCount << 2), <u32>total);
   t.lookup = 0;
-  t.lookupBytes = symbolCount <= 0x100 ? 1 : 2;
+  t.lookupBytes = 0;
   if (precision <= LOOKUP_MAX_PRECISION && symbolCount <= 0x10000) {
+    t.lookupBytes = symbolCount <= 0x100 ? 1 : 2;
     t.lookup = heap.alloc(<usize>total * t.lookupBytes);
     for (let s: u32 = 0; s < symbolCount; s++) {
       const end = load<u32>(t.cdf + (<usize>(s + 1) << 2));
@@ -49,21 +52,20 @@ export function categorical_table_free(t: CategoricalTable): void {
   heap.free(changetype<usize>(t));
 }
 
+/** L: the lookup's entry type, u8 or u16; u32 for a table without a lookup (binary search). */
 @final
-export class Categorical {
+export class Categorical<L> {
   precision: u32 = 0;
   found: u32 = 0;
   symbolCount: u32 = 0;
   cdf: usize = 0;
   lookup: usize = 0;
-  lookupBytes: u32 = 0;
 
-  use(t: CategoricalTable): Categorical {
+  use(t: CategoricalTable): Categorical<L> {
     this.precision = t.precision;
     this.symbolCount = t.symbolCount;
     this.cdf = t.cdf;
     this.lookup = t.lookup;
-    this.lookupBytes = t.lookupBytes;
     return this;
   }
 
@@ -79,8 +81,8 @@ export class Categorical {
 
   @inline locate(i: u32, cf: u32): u64 {
     let symbol: u32;
-    if (this.lookup) {
-      symbol = this.lookupBytes == 1 ? <u32>load<u8>(this.lookup + cf) : <u32>load<u16>(this.lookup + (<usize>cf << 1));
+    if (sizeof<L>() < 4) {
+      symbol = <u32>load<L>(this.lookup + (<usize>cf << alignof<L>()));
     } else {
       let lo: u32 = 0;
       let hi = this.symbolCount;
