@@ -42,8 +42,16 @@ function pushed(head: u64, interval: u64, precision: u64): u64 {
 @inline
 function popped<D>(d: D, i: u32, head: u64, precision: u64, out: usize): u64 {
   const cf = head & ((<u64>1 << precision) - 1);
-  const interval = d.locate(i, <u32>cf);
-  store<u32>(out + (<usize>i << 2), d.found);
+  let interval: u64;
+  if (isDefined(d.symbolAt)) {
+    // A table distribution finds the symbol, then its interval, with no state in between.
+    const symbol = d.symbolAt(<u32>cf);
+    store<u32>(out + (<usize>i << 2), symbol);
+    interval = d.interval(i, symbol);
+  } else {
+    interval = d.locate(i, <u32>cf);
+    store<u32>(out + (<usize>i << 2), d.found);
+  }
   return (interval & 0xffffffff) * (head >> precision) + cf - (interval >> 32);
 }
 

@@ -94,32 +94,32 @@ function measure(makeCodec, symbols, lanes) {
 /** Best-of-`repeat` times of the categorical kernels alone, on symbols and output already in WASM memory. */
 function measureKernel(freqs, precision, symbols, lanes) {
   const n = symbols.length;
-  const tableMemory = core.alloc(freqs.length * 4);
-  new Uint32Array(core.memory.buffer, tableMemory, freqs.length).set(freqs);
-  const kernelTable = core.categorical_table_create(tableMemory, freqs.length, precision);
-  const input = core.alloc(n * 4);
-  const output = core.alloc(n * 4);
-  new Uint32Array(core.memory.buffer, input, n).set(symbols);
+  const tableMemory = core().alloc(freqs.length * 4);
+  new Uint32Array(core().memory.buffer, tableMemory, freqs.length).set(freqs);
+  const kernelTable = core().categorical_table_create(tableMemory, freqs.length, precision);
+  const input = core().alloc(n * 4);
+  const output = core().alloc(n * 4);
+  new Uint32Array(core().memory.buffer, input, n).set(symbols);
   let push = Infinity;
   let pop = Infinity;
   let bits = 0;
   for (let r = 0; r < repeat; r++) {
     const message = Message.create(lanes);
     const t0 = performance.now();
-    const pushed = core.categorical_push(message.pointer, 0, lanes, input, n, kernelTable);
+    const pushed = core().categorical_push(message.pointer, 0, lanes, input, n, kernelTable);
     const t1 = performance.now();
     bits = message.byteLength * 8;
-    const popped = core.categorical_pop(message.pointer, 0, lanes, output, n, kernelTable);
+    const popped = core().categorical_pop(message.pointer, 0, lanes, output, n, kernelTable);
     const t2 = performance.now();
     if (pushed !== -1 || popped !== -1 || !message.isInitial()) throw new Error(`kernel round trip failed on ${lanes} lanes`);
     message.free();
     push = Math.min(push, t1 - t0);
     pop = Math.min(pop, t2 - t1);
   }
-  const decoded = new Uint32Array(core.memory.buffer, output, n);
+  const decoded = new Uint32Array(core().memory.buffer, output, n);
   if (decoded.some((s, i) => s !== symbols[i])) throw new Error(`kernel decoded wrong symbols on ${lanes} lanes`);
-  for (const block of [input, output, tableMemory]) core.free(block);
-  core.categorical_table_free(kernelTable);
+  for (const block of [input, output, tableMemory]) core().free(block);
+  core().categorical_table_free(kernelTable);
   return { push_msym_s: n / push / 1e3, pop_msym_s: n / pop / 1e3, bits };
 }
 

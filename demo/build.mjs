@@ -1,13 +1,12 @@
 // `npm run build:browser`: bundles bbans for browsers with esbuild and lays out demo/dist/ as a
 // static site. The layout follows the URLs the code resolves against its own module:
 //   lib/bbans.js          the ESM bundle (src/index.ts)
-//   lib/tfjs-backend-wasm{,-simd}.wasm   tfjs's binaries, next to the bundle (backend.ts default)
-//   build/bbans.wasm      '../build/bbans.wasm' from the bundle (wasm.ts)
-//   models/<name>/manifest.json, <network>/   '../models/' from the bundle (models.ts)
+//   build/bbans.wasm, build/tfjs-backend-wasm-simd.wasm   '../build/…' from the bundle (src/asset-urls.ts)
+//   models/<name>/manifest.json, <network>/   '../models/…' from the bundle (src/asset-urls.ts)
+// (esbuild leaves `new URL('…', import.meta.url)` as it is, so the files keep the package's layout.)
 // plus the demo page and its MNIST sample.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,9 +18,9 @@ const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'mnist-test-sample.bin'
 // Modules that must never reach the browser bundle (they read files or train).
 const NODE_ONLY = [/^src\/data\//, /^src\/train\//, /^src\/cli/, /^src\/bench\.ts$/, /^src\/model\/io\.ts$/];
 
-const coreWasm = path.join(root, 'build', 'bbans.wasm');
-if (!existsSync(coreWasm)) {
-  console.error('build/bbans.wasm is missing: run `npm run build:wasm` first');
+const WASM_FILES = ['bbans.wasm', 'tfjs-backend-wasm-simd.wasm'];
+if (!WASM_FILES.every((file) => existsSync(path.join(root, 'build', file)))) {
+  console.error(`build/ lacks ${WASM_FILES.join(' or ')}: run \`npm run build:wasm\` first`);
   process.exit(1);
 }
 
@@ -35,9 +34,7 @@ const result = await build({
   bundle: true,
   format: 'esm',
   platform: 'browser',
-  target: 'es2022', // top-level await (wasm.ts) needs it
-  // Only reached behind `protocol === 'file:'` checks, i.e. in Node; left as dynamic imports.
-  external: ['node:*'],
+  target: 'es2020',
   minify: true,
   sourcemap: 'linked',
   metafile: true,
@@ -49,14 +46,14 @@ if (leaked.length) {
   console.error(`Node-only modules reached the browser bundle: ${leaked.join(', ')}`);
   process.exit(1);
 }
-
-const require = createRequire(import.meta.url);
-const tfjsWasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-// bbans keeps tfjs single-threaded, so the threaded-simd binary is never fetched.
-for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
-  cpSync(path.join(tfjsWasmDir, file), path.join(out, 'lib', file));
+// A `node:` import, even a dynamic one that never runs in a browser, breaks webpack builds of apps.
+const nodeImports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((i) => i.path.startsWith('node:')).map((i) => i.path));
+if (nodeImports.length) {
+  console.error(`the browser bundle imports ${[...new Set(nodeImports)].join(', ')}`);
+  process.exit(1);
 }
-cpSync(coreWasm, path.join(out, 'build', 'bbans.wasm'));
+
+for (const file of WASM_FILES) cpSync(path.join(root, 'build', file), path.join(out, 'build', file));
 for (const name of MODELS) {
   // The manifest and every network folder (encoder/, decoder/, pixel/ ...); the training checkpoint and log stay behind.
   for (const entry of readdirSync(path.join(root, 'models', name), { withFileTypes: true })) {
@@ -67,4 +64,4 @@ for (const name of MODELS) {
 for (const file of PAGE_FILES) cpSync(path.join(demo, file), path.join(out, file));
 
 const bundleBytes = result.metafile.outputs['demo/dist/lib/bbans.js']?.bytes ?? 0;
-console.log(`demo/dist: bbans.js ${(bundleBytes / 1024).toFixed(0)} KiB, tfjs wasm, build/bbans.wasm, models ${MODELS.join(', ')}, page`);
+console.log(`demo/dist: bbans.js ${(bundleBytes / 1024).toFixed(0)} KiB, build/bbans.wasm and tfjs-backend-wasm-simd.wasm, models ${MODELS.join(', ')}, page`);

@@ -6,6 +6,7 @@ import { type ContainerHeader, MAX_SOURCE_HEADER, MAX_TOTAL_PIXELS, type SourceF
 import { type ProgressCallback, compressChain, decompressChain } from './chain.js';
 import { crc32 } from './crc32.js';
 import { type CodecModel, bestShippedModelFor, loadModel } from './models.js';
+import { useWasmBackend } from './model/backend.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
 import { type PixelArray, firstPixelAbove, isPixelArray, pixelBytes } from './pixels.js';
@@ -101,6 +102,7 @@ function checkImagesFit(model: CodecModel, shape: number[], data: PixelArray): v
 }
 
 export async function compress(images: PixelArray | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {
+  await useWasmBackend();
   const model = await modelFor(options.model ?? bestShippedModelFor(pixelsOf(images)));
   const { data, shape } = asBatch(images, model.itemShape);
   checkImagesFit(model, shape, data);
@@ -152,6 +154,7 @@ export function checkModelMatches(header: ContainerHeader, model: CodecModel): v
 }
 
 export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<Decompressed> {
+  await useWasmBackend();
   const { header, message } = decodeContainer(bytes);
   const model = options.model !== undefined
     ? await modelFor(options.model)

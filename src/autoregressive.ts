@@ -44,7 +44,7 @@ export interface PixelNetwork {
 const KIND = { bernoulli: 0, 'logistic-mixture': 1 } as const;
 const EXHAUSTED = 0x7fffffff;
 type Kernel = (...args: number[]) => number;
-const wasm = (name: string): Kernel => core[name] as Kernel;
+const wasm = (name: string): Kernel => core()[name] as Kernel;
 const releaseNetwork = new FinalizationRegistry<number>((pointer) => wasm('pixel_model_free')(pointer));
 
 /** Weights as the WASM reads them: per layer the kernel transposed to [out][in], then the bias. */

@@ -28,7 +28,7 @@ export const MAX_BINS_LOG2 = 16;
 export const MAX_TRIALS = 1000;
 
 type Kernel = (message: number, laneOffset: number, laneCount: number, symbols: number, n: number, ...params: number[]) => number;
-const kernel = (name: string): Kernel => core[name] as Kernel;
+const kernel = (name: string): Kernel => core()[name] as Kernel;
 
 interface ArrayCodecSpec {
   /** Kernel pair name: `${name}_push` / `${name}_pop`. */
@@ -46,7 +46,7 @@ interface ArrayCodecSpec {
 function arrayCodec(spec: ArrayCodecSpec): DistributionCodec {
   const push = kernel(`${spec.kernel}_push`);
   const pop = kernel(`${spec.kernel}_pop`);
-  const intervals = core[`${spec.kernel}_intervals`] as (symbols: number, n: number, out: number, ...params: number[]) => number;
+  const intervals = core()[`${spec.kernel}_intervals`] as (symbols: number, n: number, out: number, ...params: number[]) => number;
   const fail = (result: number, symbols?: Uint32Array): never => {
     if (result === EXHAUSTED) {
       throw new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
@@ -134,7 +134,7 @@ export function uniform(bits: number, size: number): DistributionCodec {
   });
 }
 
-const releaseTable = new FinalizationRegistry<number>((table) => (core.categorical_table_free as (t: number) => void)(table));
+const releaseTable = new FinalizationRegistry<number>((table) => (core().categorical_table_free as (t: number) => void)(table));
 
 /** Categorical over 0 .. freqs.length - 1 with integer frequencies summing to 2^precision. */
 export function categorical(freqs: ArrayLike<number>, precision: number, size: number): DistributionCodec {
@@ -151,7 +151,7 @@ export function categorical(freqs: ArrayLike<number>, precision: number, size: n
   }
   if (total !== 2 ** precision) invalidArgument(`categorical: frequencies sum to ${total}, not 2^${precision} = ${2 ** precision}`);
   const table = staged((stage) =>
-    (core.categorical_table_create as (f: number, k: number, p: number) => number)(stage.put(Uint32Array.from(freqs)), freqs.length, precision),
+    (core().categorical_table_create as (f: number, k: number, p: number) => number)(stage.put(Uint32Array.from(freqs)), freqs.length, precision),
   );
   const codec = arrayCodec({
     kernel: 'categorical',
@@ -266,7 +266,7 @@ export function binCentres(binsLog2: number, indices: Uint32Array): Float32Array
   }
   return staged((stage) => {
     const out = stage.alloc(indices.length * 4);
-    (core.gaussian_bin_centres as (k: number, p: number, n: number, o: number) => void)(binsLog2, stage.put(indices), indices.length, out);
+    (core().gaussian_bin_centres as (k: number, p: number, n: number, o: number) => void)(binsLog2, stage.put(indices), indices.length, out);
     return viewOf(Float32Array, out, indices.length).slice();
   });
 }
@@ -277,7 +277,7 @@ export function binOf(binsLog2: number, values: Float64Array): Uint32Array {
   for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) invalidArgument(`value ${i} is NaN`);
   return staged((stage) => {
     const out = stage.alloc(values.length * 4);
-    (core.gaussian_bin_of as (k: number, p: number, n: number, o: number) => void)(binsLog2, stage.put(values), values.length, out);
+    (core().gaussian_bin_of as (k: number, p: number, n: number, o: number) => void)(binsLog2, stage.put(values), values.length, out);
     return viewOf(Uint32Array, out, values.length).slice();
   });
 }

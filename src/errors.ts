@@ -10,6 +10,8 @@ export type BbansErrorCode =
   | 'MODEL_MISMATCH'
   | 'INVALID_MODEL'
   | 'ASSET_UNAVAILABLE'
+  | 'NOT_READY'
+  | 'UNSUPPORTED_ENGINE'
   | 'TRUNCATED'
   | 'HEADER_LIMIT'
   | 'CORRUPT_MESSAGE'

@@ -7,7 +7,7 @@ type Typed = Uint8Array | Uint32Array | Float32Array | Float64Array;
 type TypedConstructor<T extends Typed> = { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 export function viewOf<T extends Typed>(kind: TypedConstructor<T>, ptr: number, length: number): T {
-  return new kind(core.memory.buffer, ptr, length);
+  return new kind(core().memory.buffer, ptr, length);
 }
 
 /** Runs `body` with a stage that copies arrays into wasm memory; everything staged is freed after. */
@@ -26,18 +26,18 @@ export class Stage {
   /** Copies `array` into a new block and returns its address. */
   put(array: Typed): number {
     const ptr = this.alloc(array.byteLength);
-    new Uint8Array(core.memory.buffer, ptr, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    new Uint8Array(core().memory.buffer, ptr, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
     return ptr;
   }
 
   alloc(bytes: number): number {
-    const ptr = core.alloc(Math.max(bytes, 4));
+    const ptr = core().alloc(Math.max(bytes, 4));
     this.blocks.push(ptr);
     return ptr;
   }
 
   release(): void {
-    for (const ptr of this.blocks) core.free(ptr);
+    for (const ptr of this.blocks) core().free(ptr);
     this.blocks.length = 0;
   }
 }

@@ -22,12 +22,12 @@ interface MessageKernels {
   message_is_initial(ptr: number): number;
   message_set_strict(ptr: number, strict: number): void;
 }
-const kernels = core as unknown as MessageKernels;
+const kernels = (): MessageKernels => core() as unknown as MessageKernels;
 
 export const MAX_LANES = 1 << 20;
 const HEADER_BYTES = 8;
 
-const releaseOnCollect = new FinalizationRegistry<number>((ptr) => kernels.message_free(ptr));
+const releaseOnCollect = new FinalizationRegistry<number>((ptr) => kernels().message_free(ptr));
 
 /** A contiguous range of a message's lanes, the unit every codec pushes to and pops from. */
 export interface LaneView {
@@ -49,7 +49,7 @@ export class Message {
   /** A message in the fixed start state: ready to push to, and to pop from (bits-back). */
   static create(lanes: number): Message {
     requireInteger('lanes', lanes, 1, MAX_LANES);
-    return new Message(kernels.message_create(lanes));
+    return new Message(kernels().message_create(lanes));
   }
 
   static fromBytes(bytes: Uint8Array): Message {
@@ -62,11 +62,11 @@ export class Message {
     if (tailBytes < 0 || tailBytes % 4 !== 0) {
       throw corrupt(`${bytes.byteLength} bytes cannot hold ${lanes} heads and whole tail words`);
     }
-    const message = new Message(kernels.message_allocate(lanes, tailBytes / 4, borrowed));
+    const message = new Message(kernels().message_allocate(lanes, tailBytes / 4, borrowed));
     const ptr = message.pointer;
-    viewOf(Uint8Array, kernels.message_heads(ptr), lanes * 8).set(bytes.subarray(HEADER_BYTES, HEADER_BYTES + lanes * 8));
-    viewOf(Uint8Array, kernels.message_tail(ptr), tailBytes).set(bytes.subarray(HEADER_BYTES + lanes * 8));
-    const badLane = kernels.message_first_invalid_head(ptr);
+    viewOf(Uint8Array, kernels().message_heads(ptr), lanes * 8).set(bytes.subarray(HEADER_BYTES, HEADER_BYTES + lanes * 8));
+    viewOf(Uint8Array, kernels().message_tail(ptr), tailBytes).set(bytes.subarray(HEADER_BYTES + lanes * 8));
+    const badLane = kernels().message_first_invalid_head(ptr);
     if (badLane !== -1) {
       message.free();
       throw corrupt(`head of lane ${badLane} is outside the valid range`);
@@ -80,15 +80,15 @@ export class Message {
   }
 
   get lanes(): number {
-    return kernels.message_lanes(this.pointer);
+    return kernels().message_lanes(this.pointer);
   }
 
   get tailWords(): number {
-    return kernels.message_tail_length(this.pointer);
+    return kernels().message_tail_length(this.pointer);
   }
 
   get borrowedWords(): number {
-    return kernels.message_borrowed(this.pointer);
+    return kernels().message_borrowed(this.pointer);
   }
 
   /** Size of `toBytes()`: everything a decoder needs, so this is what a rate must count. */
@@ -98,7 +98,7 @@ export class Message {
 
   /** True when the message is back at the fixed start state (a decode that used up every bit). */
   isInitial(): boolean {
-    return kernels.message_is_initial(this.pointer) === 1;
+    return kernels().message_is_initial(this.pointer) === 1;
   }
 
   /**
@@ -107,7 +107,7 @@ export class Message {
    * mirror its pushes; wrong when popping first, as bits-back encoding does.
    */
   set strict(strict: boolean) {
-    kernels.message_set_strict(this.pointer, strict ? 1 : 0);
+    kernels().message_set_strict(this.pointer, strict ? 1 : 0);
   }
 
   view(offset: number, count: number): LaneView {
@@ -125,8 +125,8 @@ export class Message {
     const header = new DataView(out.buffer);
     header.setUint32(0, lanes, true);
     header.setUint32(4, this.borrowedWords, true);
-    out.set(viewOf(Uint8Array, kernels.message_heads(ptr), lanes * 8), HEADER_BYTES);
-    out.set(viewOf(Uint8Array, kernels.message_tail(ptr), tailBytes), HEADER_BYTES + lanes * 8);
+    out.set(viewOf(Uint8Array, kernels().message_heads(ptr), lanes * 8), HEADER_BYTES);
+    out.set(viewOf(Uint8Array, kernels().message_tail(ptr), tailBytes), HEADER_BYTES + lanes * 8);
     return out;
   }
 
@@ -134,7 +134,7 @@ export class Message {
   free(): void {
     if (this.#ptr === 0) return;
     releaseOnCollect.unregister(this);
-    kernels.message_free(this.#ptr);
+    kernels().message_free(this.#ptr);
     this.#ptr = 0;
   }
 }

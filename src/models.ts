@@ -10,7 +10,10 @@ import { sha256, toHex } from './sha256.js';
 import { elementCount } from './shape.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
-import { readModelDirectory } from './model/directory.js';
+import { type ModelFiles, filesIn, readModelDirectory } from './model/directory.js';
+import { invalidModel } from './model/spec-check.js';
+import { SHIPPED_MODEL_FILES } from './asset-urls.js';
+import { nodeBuiltin } from './node-builtins.js';
 import type { CodingDefaults, ModelManifest } from './model/manifest.js';
 import type { Networks, Vae } from './model/architecture.js';
 import { architectureOf } from './model/architectures.js';
@@ -18,8 +21,6 @@ import type { PixelLikelihood, VaeSpec } from './model/factorized-vae.js';
 import type { LocalArVaeSpec, LocalPixelLikelihood } from './model/local-ar-vae.js';
 import type { CausalWindow } from './model/causal-window.js';
 import { type ModelName, type ModelSpec, SHIPPED_SPECS, isModelName } from './model/spec.js';
-
-const MODELS_URL = new URL('../models/', import.meta.url);
 
 export interface CodecModel {
   name: string;
@@ -90,31 +91,34 @@ export function bestShippedModelFor(pixels: ArrayLike<number>): ModelName {
   return BEST_SHIPPED_MODEL.binary;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+/** A shipped model's files, at the URLs the bundler (or the installed package) gives them. */
+function shippedFiles(name: ModelName): ModelFiles {
+  const table = SHIPPED_MODEL_FILES[name];
+  return (path) => table[path] ?? invalidModel(`${name}: the shipped model has no file ${path}`);
+}
 
-/** The folder URL (ending in '/') a model source names: a shipped model, a URL, or (in Node) a directory path. */
-async function modelFolder(source: string | URL): Promise<URL> {
+/** The folder URL (ending in '/') a model source names: a URL, or (in Node) a directory path. */
+function modelFolder(source: string | URL): URL {
   const withSlash = (url: URL): URL => (url.pathname.endsWith('/') ? url : new URL(`${url.href}/`));
   if (source instanceof URL) return withSlash(source);
   if (typeof source !== 'string' || source === '') invalidArgument(`a model is a shipped model's name (${Object.keys(SHIPPED_SPECS).join(', ')}), a model directory or its URL; got ${JSON.stringify(source)}`);
-  if (isModelName(source)) return new URL(`${source}/`, MODELS_URL);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return withSlash(new URL(source));
-  if (isNode) {
-    const [{ pathToFileURL }, path, { existsSync }] = await Promise.all([import('node:url'), import('node:path'), import('node:fs')]);
-    if (!existsSync(source)) invalidArgument(`unknown model "${source}": not a shipped model (${Object.keys(SHIPPED_SPECS).join(', ')}) nor a model directory`);
-    return withSlash(pathToFileURL(path.resolve(source)));
+  const [fs, path, url] = [nodeBuiltin('node:fs'), nodeBuiltin('node:path'), nodeBuiltin('node:url')];
+  if (fs && path && url) {
+    if (!fs.existsSync(source)) invalidArgument(`unknown model "${source}": not a shipped model (${Object.keys(SHIPPED_SPECS).join(', ')}) nor a model directory`);
+    return withSlash(url.pathToFileURL(path.resolve(source)));
   }
   if (typeof location !== 'undefined') return withSlash(new URL(source, location.href));
   return invalidArgument(`unknown model "${source}": not a shipped model (${Object.keys(SHIPPED_SPECS).join(', ')}) nor a URL`);
 }
 
 /** Loads a model directory, checking it throughout (src/model/directory.ts). */
-async function loadDirectory(folder: URL): Promise<CodecModel> {
+async function loadDirectory(files: ModelFiles, where: string): Promise<CodecModel> {
   await useWasmBackend();
-  const { manifest, networks } = await readModelDirectory(folder);
+  const { manifest, networks } = await readModelDirectory(files);
   const model = codecModelOf(manifest.spec, manifest.itemShape, networks, manifest.coding, manifest);
   if (toHex(model.fingerprint) !== manifest.fingerprint) {
-    throw new BbansError('INVALID_MODEL', `${folder.href}: the networks' fingerprint ${toHex(model.fingerprint)} is not the manifest's ${manifest.fingerprint}: the model directory is damaged or was altered`);
+    throw new BbansError('INVALID_MODEL', `${where}: the networks' fingerprint ${toHex(model.fingerprint)} is not the manifest's ${manifest.fingerprint}: the model directory is damaged or was altered`);
   }
   return model;
 }
@@ -130,13 +134,14 @@ export async function loadModel(source: string | URL): Promise<CodecModel> {
   if (typeof source === 'string' && isModelName(source)) {
     let model = shipped.get(source);
     if (!model) {
-      model = loadDirectory(await modelFolder(source));
+      model = loadDirectory(shippedFiles(source), source);
       shipped.set(source, model);
       model.catch(() => shipped.delete(source as ModelName));
     }
     return model;
   }
-  return loadDirectory(await modelFolder(source));
+  const folder = modelFolder(source);
+  return loadDirectory(filesIn(folder), folder.href);
 }
 
 interface CustomModelBase {

@@ -1,9 +1,13 @@
-// Loads the AssemblyScript core (build/bbans.wasm) once, at import time.
-// The path is resolved against this module so it works from src/ (tests), dist/ (the package)
-// and a browser that serves the package as plain ESM.
+// Loads the AssemblyScript core (build/bbans.wasm) once, lazily: importing bbans starts nothing
+// and needs no top-level await, so it bundles for any target. The async entry points
+// (compress, decompress, loadModel, ready) load it first; the synchronous coder API (Message,
+// the codecs) finds it loaded, or in Node loads it there and then from the installed file. In a
+// browser, call `await ready()` once before using the synchronous API.
 
-import { readAsset } from './assets.js';
+import { checkWasmBytes, readWasmAsset } from './assets.js';
+import { CORE_WASM_URL as wasmUrl } from './asset-urls.js';
 import { BbansError } from './errors.js';
+import { nodeBuiltin } from './node-builtins.js';
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -12,15 +16,16 @@ export interface CoreExports {
   [name: string]: unknown;
 }
 
-const wasmUrl = new URL('../build/bbans.wasm', import.meta.url);
+const WHAT = 'bbans WebAssembly module';
 
-let memoryForAbort: WebAssembly.Memory | undefined;
+let loaded: CoreExports | undefined;
+let loading: Promise<CoreExports> | undefined;
 
 /** AssemblyScript strings are UTF-16 with their byte length stored just before the pointer. */
 function readAsString(ptr: number): string {
-  if (!ptr || !memoryForAbort) return '';
-  const bytes = new Uint32Array(memoryForAbort.buffer, ptr - 4, 1)[0];
-  return String.fromCharCode(...new Uint16Array(memoryForAbort.buffer, ptr, bytes >>> 1));
+  if (!ptr || !loaded) return '';
+  const bytes = new Uint32Array(loaded.memory.buffer, ptr - 4, 1)[0];
+  return String.fromCharCode(...new Uint16Array(loaded.memory.buffer, ptr, bytes >>> 1));
 }
 
 const imports = {
@@ -31,18 +36,35 @@ const imports = {
   },
 };
 
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-
-/** The module's bytes, refused with a clear error when the server sent something else (a dev server's index.html). */
-async function moduleBytes(): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = await readAsset(wasmUrl, 'bbans WebAssembly module', 1 << 24, 'ASSET_UNAVAILABLE');
-  if (WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
-    const start = new TextDecoder().decode(bytes.subarray(0, 40)).replace(/\s+/g, ' ');
-    throw new BbansError('ASSET_UNAVAILABLE', `${wasmUrl.href} is not the bbans WebAssembly module: it starts with "${start}" (a server answered with a page instead of the file?)`);
-  }
-  return bytes;
+function instantiated(instance: WebAssembly.Instance): CoreExports {
+  loaded ??= instance.exports as unknown as CoreExports;
+  return loaded;
 }
 
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await moduleBytes()), imports);
-export const core = instance.exports as unknown as CoreExports;
-memoryForAbort = core.memory;
+/** Loads the core module (once; later calls return the same promise). */
+export function loadCore(): Promise<CoreExports> {
+  if (loaded) return Promise.resolve(loaded);
+  loading ??= (async () => {
+    const bytes = await readWasmAsset(wasmUrl, WHAT);
+    const { instance } = await WebAssembly.instantiate(bytes, imports);
+    return instantiated(instance);
+  })();
+  loading.catch(() => (loading = undefined));
+  return loading;
+}
+
+/** The loaded core module, for the synchronous API. */
+export function core(): CoreExports {
+  if (loaded) return loaded;
+  const fs = wasmUrl.protocol === 'file:' ? nodeBuiltin('node:fs') : undefined;
+  if (!fs) {
+    throw new BbansError('NOT_READY', "bbans's WebAssembly core is not loaded yet: `await ready()` once before using Message or the codecs directly (compress, decompress and loadModel load it themselves)");
+  }
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(fs.readFileSync(wasmUrl));
+  } catch (error) {
+    throw new BbansError('ASSET_UNAVAILABLE', `cannot load the ${WHAT} ${wasmUrl.pathname}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return instantiated(new WebAssembly.Instance(new WebAssembly.Module(checkWasmBytes(bytes, wasmUrl, WHAT)), imports));
+}

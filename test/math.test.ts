@@ -13,20 +13,20 @@ type ArrayEntry = (inPtr: number, outPtr: number, n: number) => void;
 function wasm(fn: MathFn, xs: ArrayLike<number>): Float64Array {
   const n = xs.length;
   if (n === 0) return new Float64Array(0);
-  const inPtr = core.alloc(n * 8);
-  const outPtr = core.alloc(n * 8);
+  const inPtr = core().alloc(n * 8);
+  const outPtr = core().alloc(n * 8);
   try {
-    new Float64Array(core.memory.buffer, inPtr, n).set(xs);
-    (core[`${fn}_array`] as ArrayEntry)(inPtr, outPtr, n);
-    return new Float64Array(core.memory.buffer, outPtr, n).slice(); // fresh view: memory may have grown
+    new Float64Array(core().memory.buffer, inPtr, n).set(xs);
+    (core()[`${fn}_array`] as ArrayEntry)(inPtr, outPtr, n);
+    return new Float64Array(core().memory.buffer, outPtr, n).slice(); // fresh view: memory may have grown
   } finally {
-    core.free(inPtr);
-    core.free(outPtr);
+    core().free(inPtr);
+    core().free(outPtr);
   }
 }
 
 function scalar(fn: MathFn, x: number): number {
-  return (core[fn] as (x: number) => number)(x);
+  return (core()[fn] as (x: number) => number)(x);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,13 +191,13 @@ describe('special values', () => {
 
   it('array entry points accept in == out', () => {
     const n = 4;
-    const ptr = core.alloc(n * 8);
+    const ptr = core().alloc(n * 8);
     try {
-      new Float64Array(core.memory.buffer, ptr, n).set([-1, 0, 1, 2]);
-      (core.ndtr_array as ArrayEntry)(ptr, ptr, n);
-      expect(Array.from(new Float64Array(core.memory.buffer, ptr, n))).toEqual([-1, 0, 1, 2].map((v) => scalar('ndtr', v)));
+      new Float64Array(core().memory.buffer, ptr, n).set([-1, 0, 1, 2]);
+      (core().ndtr_array as ArrayEntry)(ptr, ptr, n);
+      expect(Array.from(new Float64Array(core().memory.buffer, ptr, n))).toEqual([-1, 0, 1, 2].map((v) => scalar('ndtr', v)));
     } finally {
-      core.free(ptr);
+      core().free(ptr);
     }
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../src/model/backend.js';
 import { pathToFileURL } from 'node:url';
-import { loadNetworks } from '../src/model/directory.js';
+import { filesIn, loadNetworks } from '../src/model/directory.js';
 import { saveNetworks } from '../src/model/io.js';
 import { lgamma } from '../src/model/lgamma.js';
 import { betaBinomialLogPmf, gaussianKlFromStandardNormal, logBinomialCoefficients } from '../src/model/likelihoods.js';
@@ -128,7 +128,7 @@ describe('architectures', () => {
     const directory = await mkdtemp(path.join(tmpdir(), 'bbans-vae-'));
     try {
       await saveNetworks(vae, directory);
-      const loaded = { spec, networks: await loadNetworks(pathToFileURL(`${directory}/`), spec, 1) };
+      const loaded = { spec, networks: await loadNetworks(filesIn(pathToFileURL(`${directory}/`)), spec, 1) };
       const [loadedMu] = loaded.networks.encoder!.predict(inputs.pixels) as tf.Tensor[];
       expect(Array.from(loadedMu!.dataSync())).toEqual(Array.from(mu!.dataSync()));
       expect(Array.from(architecture.negativeElbo(loaded, inputs, tf.zeros([batch, spec.latent]), false).dataSync())).toEqual(Array.from(loss.dataSync()));

@@ -79,7 +79,8 @@ export class Categorical<L> {
     return (<u64>start << 32) | (load<u32>(at, 4) - start);
   }
 
-  @inline locate(i: u32, cf: u32): u64 {
+  /** The symbol whose interval holds cf (see popped in coder.ts: no state kept between this and interval). */
+  @inline symbolAt(cf: u32): u32 {
     let symbol: u32;
     if (sizeof<L>() < 4) {
       symbol = <u32>load<L>(this.lookup + (<usize>cf << alignof<L>()));
@@ -93,7 +94,11 @@ export class Categorical<L> {
       }
       symbol = lo;
     }
-    this.found = symbol;
-    return this.interval(i, symbol);
+    return symbol;
+  }
+
+  @inline locate(i: u32, cf: u32): u64 {
+    this.found = this.symbolAt(cf);
+    return this.interval(i, this.found);
   }
 }

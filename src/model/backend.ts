@@ -1,17 +1,23 @@
-// Selects the tfjs WebAssembly backend, single-threaded, and tells it where its .wasm binaries are.
-// In Node they are read from the installed @tensorflow/tfjs-backend-wasm package; in a browser they
-// are fetched, by default from the directory of the module holding this code (in a bundle: copy
-// tfjs-backend-wasm*.wasm next to the bundle), or from wherever `wasmPaths` says.
+// Selects the tfjs WebAssembly backend, single-threaded, with the SIMD kernels bbans ships in build/
+// (a copy of the pinned @tensorflow/tfjs-backend-wasm's, src/asset-urls.ts), so every engine and
+// every bundler runs the same binary from a URL the bundler itself emitted.
 import * as tf from './tf.js';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { TFJS_WASM_URL } from '../asset-urls.js';
+import { readWasmAsset } from '../assets.js';
 import { BbansError } from '../errors.js';
+import { requireNodeBuiltin } from '../node-builtins.js';
+import { loadCore } from '../wasm.js';
+
+// tfjs insists on an address for each of its binaries, but bbans only ever runs the SIMD one:
+// threads stay off and engines without SIMD are refused before tfjs starts.
+const TFJS_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 export interface BackendOptions {
   /**
-   * Where the tfjs wasm binaries (tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm; threads
-   * stay off, so never the threaded one) are served: a directory URL ending in '/', or a map from
-   * each file name to its URL. Default: the installed package in Node; in a browser, the
-   * directory of the module that contains this code (the bundle).
+   * Where tfjs-backend-wasm-simd.wasm is served, when not from where the bundler put bbans's copy:
+   * a directory URL ending in '/', or a map from tfjs's binary names to URLs (tfjs wants all
+   * three names; only the SIMD one is fetched).
    */
   wasmPaths?: string | Record<string, string>;
 }
@@ -19,25 +25,29 @@ export interface BackendOptions {
 let ready: Promise<void> | undefined;
 let wasmPathsInUse: string | undefined;
 
-const moduleUrl = new URL(import.meta.url);
-
-async function wasmDirectoryInNode(): Promise<string> {
-  // Behind the file: check so a browser bundle never evaluates these imports.
-  const { createRequire } = await import('node:module');
-  const path = await import('node:path');
-  const require = createRequire(moduleUrl);
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+/**
+ * The shipped binary's address as tfjs wants it, once we have checked that it is one (so a page
+ * served in its place fails naming the URL): a path in Node, where emscripten reads the file
+ * itself; elsewhere a blob: URL of the bytes we already fetched, so they are not fetched twice.
+ */
+async function shippedWasmPaths(): Promise<Record<string, string>> {
+  const bytes = await readWasmAsset(TFJS_WASM_URL, 'tfjs WebAssembly kernels');
+  const where = TFJS_WASM_URL.protocol === 'file:'
+    ? requireNodeBuiltin('node:url').fileURLToPath(TFJS_WASM_URL)
+    : URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
+  return Object.fromEntries(TFJS_BINARIES.map((name) => [name, where]));
 }
 
-async function defaultWasmPaths(): Promise<string> {
-  return moduleUrl.protocol === 'file:' ? wasmDirectoryInNode() : new URL('./', moduleUrl).href;
-}
+// The smallest module using a SIMD instruction (i32x4.splat), to refuse engines without SIMD before
+// tfjs would fall back to its plain binary.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
 /**
- * Makes 'wasm' the active tfjs backend (idempotent; compress/decompress call it themselves). To
- * serve the tfjs binaries from elsewhere, call it with `wasmPaths` before the first compression.
- * Threads stay off: one thread keeps every kernel's summation order fixed, so Node and browsers
- * compute the same network outputs and hence the same bits.
+ * Loads bbans's own core and makes 'wasm' the active tfjs backend (idempotent; compress,
+ * decompress and loadModel call it themselves). To serve the tfjs binary from elsewhere, call it
+ * with `wasmPaths` before the first compression. Threads stay off: one thread keeps every
+ * kernel's summation order fixed, so Node and browsers compute the same network outputs and
+ * hence the same bits.
  */
 export function useWasmBackend(options: BackendOptions = {}): Promise<void> {
   const requested = options.wasmPaths === undefined ? undefined : JSON.stringify(options.wasmPaths);
@@ -45,20 +55,22 @@ export function useWasmBackend(options: BackendOptions = {}): Promise<void> {
     return Promise.reject(new BbansError('INVALID_ARGUMENT', 'the tfjs wasm backend is already initialised: pass wasmPaths to ready() before the first compress, decompress or loadModel'));
   }
   ready ??= (async () => {
-    const wasmPaths = options.wasmPaths ?? (await defaultWasmPaths());
-    wasmPathsInUse = JSON.stringify(wasmPaths);
-    setWasmPaths(wasmPaths);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    setThreadsCount(1);
-    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend failed to initialise');
-    await tf.ready();
     // tfjs ships a SIMD and a plain binary whose kernels round differently: a file written with
     // one failed to decode with the other (mnist-binary, measured). Every engine bbans supports
     // must therefore run the SIMD one, and an engine without wasm SIMD is refused, not allowed to
     // write files no other engine can read.
-    if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) {
-      throw new Error('bbans needs WebAssembly SIMD (Node >= 16.4, Chrome 91, Firefox 89, Safari 16.4): the tfjs kernels without it compute different bits');
+    if (!WebAssembly.validate(SIMD_PROBE)) {
+      throw new BbansError('UNSUPPORTED_ENGINE', 'bbans needs WebAssembly SIMD (Node >= 16.4, Chrome 91, Firefox 89, Safari 16.4): the tfjs kernels without it compute different bits');
     }
+    await loadCore();
+    const wasmPaths = options.wasmPaths ?? (await shippedWasmPaths());
+    wasmPathsInUse = JSON.stringify(wasmPaths);
+    setWasmPaths(wasmPaths);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    setThreadsCount(1);
+    if (!(await tf.setBackend('wasm'))) throw new BbansError('ASSET_UNAVAILABLE', `tfjs: the wasm backend failed to initialise from ${JSON.stringify(wasmPaths)}`);
+    await tf.ready();
   })();
+  ready.catch(() => (ready = undefined));
   return ready;
 }

@@ -1,5 +1,6 @@
-// Loads a model directory (manifest.json + one tfjs layers-format folder per network) from a folder
-// URL: file: in Node, http(s) in a browser. Shipped models, a user's trained models and training
+// Loads a model directory (manifest.json + one tfjs layers-format folder per network) through a
+// ModelFiles: file: URLs in Node, http(s) in a browser, or the literal URLs a bundler emitted for
+// a shipped model's files. Shipped models, a user's trained models and training
 // checkpoints all load through here. Nothing read is trusted: the networks are built from the
 // checked spec (never from the file's topology, which could describe anything), each weights
 // manifest must list exactly the built networks' weights, weight files must lie inside the
@@ -14,6 +15,12 @@ import type { ModelSpec } from './spec.js';
 import { invalidModel } from './spec-check.js';
 
 export const MODEL_JSON = 'model.json';
+
+/** The URL of each file of a model, by its path inside the model directory ('encoder/model.json'). */
+export type ModelFiles = (path: string) => URL;
+
+/** The files of the model directory at `folder`, a URL ending in '/'. */
+export const filesIn = (folder: URL): ModelFiles => (path) => new URL(path, folder);
 const MAX_MODEL_JSON_BYTES = 1 << 20;
 /** A weight file name: one path segment, no dot first (so never '..' or hidden). */
 const WEIGHT_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
@@ -41,9 +48,10 @@ function weightEntries(json: unknown, where: string): { paths: string[]; weights
 }
 
 /** Sets `network`'s weights from the folder's model.json + weight files, checked against the network itself. */
-async function loadWeights(network: tf.LayersModel, folder: URL, expectedBytes: number | undefined): Promise<void> {
-  const where = new URL(MODEL_JSON, folder).href;
-  const text = await readAsset(new URL(MODEL_JSON, folder), 'network description', MAX_MODEL_JSON_BYTES);
+async function loadWeights(network: tf.LayersModel, files: ModelFiles, folder: string, expectedBytes: number | undefined): Promise<void> {
+  const modelJson = files(`${folder}/${MODEL_JSON}`);
+  const where = modelJson.href;
+  const text = await readAsset(modelJson, 'network description', MAX_MODEL_JSON_BYTES);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text));
@@ -60,7 +68,7 @@ async function loadWeights(network: tf.LayersModel, folder: URL, expectedBytes: 
   const data = new Uint8Array(bytes);
   let at = 0;
   for (const file of paths) {
-    const shard = await readAsset(new URL(file, folder), 'weight file', bytes - at);
+    const shard = await readAsset(files(`${folder}/${file}`), 'weight file', bytes - at);
     data.set(shard, at);
     at += shard.length;
   }
@@ -70,18 +78,18 @@ async function loadWeights(network: tf.LayersModel, folder: URL, expectedBytes: 
   for (const tensor of Object.values(byName)) tensor.dispose();
 }
 
-/** Builds the spec's networks (initialisers seeded with initSeed, as trained) and loads each one's weights from folder/<name>/. */
-export async function loadNetworks(folder: URL, spec: ModelSpec, initSeed: number, weightBytes?: Record<string, number>): Promise<Networks> {
+/** Builds the spec's networks (initialisers seeded with initSeed, as trained) and loads each one's weights from <name>/. */
+export async function loadNetworks(files: ModelFiles, spec: ModelSpec, initSeed: number, weightBytes?: Record<string, number>): Promise<Networks> {
   const architecture = architectureOf(spec);
   const networks = architecture.build(spec, initSeed);
-  for (const name of architecture.networkNames) await loadWeights(networks[name]!, new URL(`${name}/`, folder), weightBytes?.[name]);
+  for (const name of architecture.networkNames) await loadWeights(networks[name]!, files, name, weightBytes?.[name]);
   return networks;
 }
 
-/** The manifest and networks of the model directory at `folder` (a URL ending in '/'). */
-export async function readModelDirectory(folder: URL): Promise<{ manifest: ModelManifest; networks: Networks }> {
-  const manifestUrl = new URL(MANIFEST_FILE, folder);
+/** The manifest and networks of a model directory. */
+export async function readModelDirectory(files: ModelFiles): Promise<{ manifest: ModelManifest; networks: Networks }> {
+  const manifestUrl = files(MANIFEST_FILE);
   const manifest = parseManifest(await readAsset(manifestUrl, 'model manifest', MAX_MANIFEST_BYTES), manifestUrl.href);
-  const networks = await loadNetworks(folder, manifest.spec, manifest.initSeed, manifest.weightBytes);
+  const networks = await loadNetworks(files, manifest.spec, manifest.initSeed, manifest.weightBytes);
   return { manifest, networks };
 }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadNetworks } from '../model/directory.js';
+import { filesIn, loadNetworks } from '../model/directory.js';
 import { saveNetworks } from '../model/io.js';
 import type { Vae } from '../model/architecture.js';
 import { vaeFingerprint } from '../models.js';
@@ -107,7 +107,7 @@ export async function loadCheckpoint(modelDirectory: string): Promise<Checkpoint
   state.settings = upgradeSettings(state.settings as unknown as Record<string, unknown>);
   const { spec } = state.settings;
   const own = existsSync(path.join(directory, 'encoder', 'model.json'));
-  const networks = await loadNetworks(pathToFileURL(path.join(own ? directory : modelDirectory, path.sep)), spec, streamSeed(state.settings.seed, 'init'));
+  const networks = await loadNetworks(filesIn(pathToFileURL(path.join(own ? directory : modelDirectory, path.sep))), spec, streamSeed(state.settings.seed, 'init'));
   const vae = { spec, networks };
   if (!own && toHex(vaeFingerprint(vae)) !== state.networks) {
     throw new Error(`${directory} has no networks of its own, and those in ${modelDirectory} are not the ones it was saved with; resume needs the checkpoint's networks`);

@@ -1,13 +1,14 @@
-// ready({ wasmPaths }) points tfjs at binaries served somewhere other than next to the bundle, and
-// refuses a second, different setting once the backend is running.
+// ready({ wasmPaths }) points tfjs at binaries served somewhere other than bbans's own copy, and
+// refuses a second, different setting once the backend is running; pages served in place of the
+// WebAssembly files fail naming the URL.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoSession, haveChromium, openDemo } from './browser.js';
 
-// Not the threaded-simd binary: bbans keeps tfjs single-threaded, so it must never be asked for.
-const TFJS_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+// Only the SIMD binary: bbans keeps tfjs single-threaded and refuses engines without SIMD.
+const TFJS_FILES = ['tfjs-backend-wasm-simd.wasm'];
 const tfjsDist = path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 const extra: Record<string, string | Uint8Array> = {
   '/test/blank.html': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>blank</title>',
@@ -25,7 +26,7 @@ describe.skipIf(!haveChromium)('ready({ wasmPaths })', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     const defaultRequests: string[] = [];
     // The default location must not be touched: answer it with a 404 and record the attempt.
-    await page.route('**/lib/tfjs-backend-wasm*.wasm', (route) => (defaultRequests.push(route.request().url()), route.fulfill({ status: 404 })));
+    await page.route('**/build/tfjs-backend-wasm*.wasm', (route) => (defaultRequests.push(route.request().url()), route.fulfill({ status: 404 })));
     await page.goto(`${demo.url}test/blank.html`);
     // Strings, so vitest's transform leaves the import() alone.
     await page.evaluate(`import('/lib/bbans.js').then((module) => { window.bbans = module; })`);
@@ -44,12 +45,15 @@ describe.skipIf(!haveChromium)('ready({ wasmPaths })', () => {
     await page.close();
   });
 
-  it('a page served in place of bbans.wasm (a dev server\'s fallback) fails naming the URL, not with "expected magic word"', async () => {
-    const page = await demo.browser.newPage();
-    await page.route('**/build/bbans.wasm', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html>\n<html><body>app</body></html>' }));
-    await page.goto(`${demo.url}test/blank.html`);
-    const message = await page.evaluate(`import('/lib/bbans.js').then(() => 'loaded', (error) => error.message)`);
-    expect(message).toMatch(/\/build\/bbans\.wasm is not the bbans WebAssembly module: it starts with "<!doctype html> <html><body>app/);
-    await page.close();
-  });
+  for (const [file, what] of [['bbans.wasm', 'bbans WebAssembly module'], ['tfjs-backend-wasm-simd.wasm', 'tfjs WebAssembly kernels']]) {
+    it(`a page served in place of ${file} (a dev server's fallback) fails naming the URL, not with "expected magic word"`, async () => {
+      const page = await demo.browser.newPage();
+      await page.route(`**/build/${file}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html>\n<html><body>app</body></html>' }));
+      await page.goto(`${demo.url}test/blank.html`);
+      // Importing loads nothing; the first call that needs the file reports it.
+      const message = await page.evaluate(`import('/lib/bbans.js').then((bbans) => bbans.ready()).then(() => 'loaded', (error) => error.message)`);
+      expect(message).toContain(`/build/${file} is not the ${what}: it starts with "<!doctype html> <html><body>app`);
+      await page.close();
+    });
+  }
 });
