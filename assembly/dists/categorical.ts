@@ -11,6 +11,7 @@ export class CategoricalTable {
   symbolCount: u32;
   precision: u32;
   cdf: usize; // u32[symbolCount + 1]
+  intervals: usize; // u64[symbolCount]: start << 32 | freq, each symbol's interval in one load
   lookup: usize; // u8 or u16 [2^precision], or 0
   lookupBytes: u32; // 1 or 2, or 0 without a lookup
 }
@@ -21,11 +22,13 @@ export function categorical_table_create(freqs: usize, symbolCount: u32, precisi
   t.symbolCount = symbolCount;
   t.precision = precision;
   t.cdf = heap.alloc((<usize>symbolCount + 1) << 2);
+  t.intervals = heap.alloc(<usize>symbolCount << 3);
   let total: u64 = 0;
   for (let s: u32 = 0; s < symbolCount; s++) {
     const freq = load<u32>(freqs + (<usize>s << 2));
     assert(freq >= 1, 'categorical frequency below 1');
     store<u32>(t.cdf + (<usize>s << 2), <u32>total);
+    store<u64>(t.intervals + (<usize>s << 3), (total << 32) | freq);
     total += freq;
   }
   assert(total == <u64>1 << precision, 'categorical frequencies do not sum to 2^precision');
@@ -48,6 +51,7 @@ export function categorical_table_create(freqs: usize, symbolCount: u32, precisi
 
 export function categorical_table_free(t: CategoricalTable): void {
   heap.free(t.cdf);
+  heap.free(t.intervals);
   if (t.lookup) heap.free(t.lookup);
   heap.free(changetype<usize>(t));
 }
@@ -59,12 +63,14 @@ export class Categorical<L> {
   found: u32 = 0;
   symbolCount: u32 = 0;
   cdf: usize = 0;
+  intervals: usize = 0;
   lookup: usize = 0;
 
   use(t: CategoricalTable): Categorical<L> {
     this.precision = t.precision;
     this.symbolCount = t.symbolCount;
     this.cdf = t.cdf;
+    this.intervals = t.intervals;
     this.lookup = t.lookup;
     return this;
   }
@@ -74,9 +80,7 @@ export class Categorical<L> {
   @inline symbolValid(i: u32, symbol: u32): bool { return symbol < this.symbolCount; }
 
   @inline interval(i: u32, symbol: u32): u64 {
-    const at = this.cdf + (<usize>symbol << 2);
-    const start = load<u32>(at);
-    return (<u64>start << 32) | (load<u32>(at, 4) - start);
+    return load<u64>(this.intervals + (<usize>symbol << 3));
   }
 
   /** The symbol whose interval holds cf (see popped in coder.ts: no state kept between this and interval). */
