@@ -20,6 +20,9 @@ export async function readAsset(url: URL, what: string, maxBytes: number, code: 
   }
   const response = await fetch(url).catch((error: Error) => fail(error.message));
   if (!response.ok) fail(`HTTP ${response.status}`);
+  // None of bbans's files is a web page: one served in a file's place (a dev server's fallback for
+  // a missing file, with status 200) is named as such, not parsed as the file.
+  if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) fail('the server answered with an HTML page instead of the file');
   if (Number(response.headers.get('content-length') ?? 0) > maxBytes) tooLarge();
   const chunks: Uint8Array[] = [];
   let length = 0;

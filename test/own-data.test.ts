@@ -285,7 +285,7 @@ describe('model directories from elsewhere are untrusted', () => {
       const set = SETS.levels!;
       const bytes = await compress({ data: set.data, shape: [...set.shape] }, { model });
       expect(Array.from((await decompress(bytes, { model: root })).data)).toEqual(Array.from(set.data));
-      await expect(loadModel(new URL(`http://127.0.0.1:${port}/html/`))).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(new RegExp(`http://127\\.0\\.0\\.1:${port}/html/manifest\\.json: not a JSON manifest`)) });
+      await expect(loadModel(new URL(`http://127.0.0.1:${port}/html/`))).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(new RegExp(`cannot load the model manifest http://127\\.0\\.0\\.1:${port}/html/manifest\\.json: the server answered with an HTML page`)) });
       await expect(loadModel(`http://127.0.0.1:${port}/missing/`)).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(/cannot load the model manifest .*missing\/manifest\.json: HTTP 404/) });
     } finally {
       server.close();

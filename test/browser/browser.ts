@@ -12,6 +12,21 @@ if (!haveChromium) console.warn(`browser tests SKIPPED: ${CHROMIUM} is missing (
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** Debian's chromium, headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** The page's console errors and uncaught exceptions, collected as they happen. */
+export function recordErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
+  return errors;
+}
+
 export interface DemoSession {
   browser: Browser;
   page: Page;
@@ -27,13 +42,9 @@ export async function openDemo(extra: Record<string, string | Uint8Array> = {}):
   const { server, url } = (await startDemoServer({ port: 0, extra })) as { server: Server; url: string };
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
+    const errors = recordErrors(page);
     await page.goto(url);
     await page.waitForFunction(() => ['ready', 'error'].includes((window as any).demo?.state), null, { timeout: 60_000 });
     const opened = browser;

@@ -45,15 +45,21 @@ describe.skipIf(!haveChromium)('ready({ wasmPaths })', () => {
     await page.close();
   });
 
+  // A page served in a file's place: labelled text/html (a dev server's fallback), or not labelled at all.
   for (const [file, what] of [['bbans.wasm', 'bbans WebAssembly module'], ['tfjs-backend-wasm-simd.wasm', 'tfjs WebAssembly kernels']]) {
-    it(`a page served in place of ${file} (a dev server's fallback) fails naming the URL, not with "expected magic word"`, async () => {
-      const page = await demo.browser.newPage();
-      await page.route(`**/build/${file}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html>\n<html><body>app</body></html>' }));
-      await page.goto(`${demo.url}test/blank.html`);
-      // Importing loads nothing; the first call that needs the file reports it.
-      const message = await page.evaluate(`import('/lib/bbans.js').then((bbans) => bbans.ready()).then(() => 'loaded', (error) => error.message)`);
-      expect(message).toContain(`/build/${file} is not the ${what}: it starts with "<!doctype html> <html><body>app`);
-      await page.close();
-    });
+    for (const [contentType, expected] of [
+      ['text/html', `${file}: the server answered with an HTML page instead of the file`],
+      ['application/octet-stream', `${file} is not the ${what}: it starts with "<!doctype html> <html><body>app`],
+    ]) {
+      it(`a page served as ${contentType} in place of ${file} fails naming the URL, not with "expected magic word"`, async () => {
+        const page = await demo.browser.newPage();
+        await page.route(`**/build/${file}`, (route) => route.fulfill({ status: 200, contentType, body: '<!doctype html>\n<html><body>app</body></html>' }));
+        await page.goto(`${demo.url}test/blank.html`);
+        // Importing loads nothing; the first call that needs the file reports it.
+        const message = await page.evaluate(`import('/lib/bbans.js').then((bbans) => bbans.ready()).then(() => 'loaded', (error) => error.message)`);
+        expect(message).toContain(`${demo.url}build/${expected}`);
+        await page.close();
+      });
+    }
   }
 });
