@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     count: { type: 'string', default: '10000000' },
-    repeat: { type: 'string', default: '5' },
+    repeat: { type: 'string', default: '9' },
     freqs: { type: 'string' },
     symbols: { type: 'string' },
     lanes: { type: 'string', default: '1,2,4,8,16,64,256' },
