@@ -5,6 +5,7 @@
 // files, a failure is reported in one line and the rest still run; the exit code is then 1.
 
 import { compress, decompress } from '../api.js';
+import { BbansError } from '../errors.js';
 import { type ImageFile, ImageFileError, readImageFile, writeImageFile } from '../data/image-file.js';
 import { STDIO, checkOutput, readInput, writeOutput } from './files.js';
 import { CliError, UsageError } from './errors.js';
@@ -124,20 +125,30 @@ async function runOne(job: CodecJob, input: string): Promise<void> {
   if (output !== undefined) await writeOutput(output, writeImageFile(restored), stats);
 }
 
+/** runOne, with the library's errors (which know nothing of files) naming the input, as gzip's do. */
+async function runNamed(job: CodecJob, input: string): Promise<void> {
+  try {
+    await runOne(job, input);
+  } catch (error) {
+    if (error instanceof BbansError) throw new CliError(`${input === STDIO ? 'standard input' : input}: ${error.message}`, 1, { cause: error });
+    throw error;
+  }
+}
+
 /** Runs the job over every input; returns 1 if any failed (each failure reported in one line), else 0. */
 async function runJob(job: CodecJob): Promise<number> {
   if (job.inputs.length === 1) {
-    await runOne(job, job.inputs[0]!);
+    await runNamed(job, job.inputs[0]!);
     return 0;
   }
   let failed = 0;
   for (const input of job.inputs) {
     try {
-      await runOne(job, input);
+      await runNamed(job, input);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       failed++;
-      console.error(`bbans: ${input}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`bbans: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return failed > 0 ? 1 : 0;

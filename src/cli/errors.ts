@@ -1,8 +1,8 @@
 // Errors the CLI reports as one line: a user mistake (usage) or a failed operation.
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
+  constructor(message: string, readonly exitCode = 1, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'CliError';
   }
 }

@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     console.error(`bbans: ${error instanceof Error ? error.message : String(error)}`);
-    if (verbose && error instanceof Error) console.error(error.stack);
+    if (verbose && error instanceof Error) console.error(error.cause instanceof Error ? error.cause.stack : error.stack);
     return error instanceof CliError ? error.exitCode : 1;
   }
 }
