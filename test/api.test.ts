@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { BbansError, type BbansErrorCode } from '../src/index.js';
 import { compress, decompress } from '../src/api.js';
 import { decodeContainer, encodeContainer } from '../src/container.js';
@@ -94,4 +95,17 @@ describe('decoding refuses what it cannot reproduce exactly', () => {
     await expectCode(decompress(encodeContainer({ ...header, count: 300_000 }, message)), 'CORRUPT_MESSAGE', /ran out of coded bits/);
     expect(performance.now() - started).toBeLessThan(5000);
   });
+});
+
+describe('a good citizen in the host process', () => {
+  // tfjs's emscripten glue adds process handlers that rethrow, so that once bbans had started tfjs
+  // any later uncaught error of the host exited with code 7. The host must keep Node's own handling.
+  for (const [what, fault] of [['an uncaught exception', 'setTimeout(() => { throw new Error("host bug"); })'], ['an unhandled rejection', 'Promise.reject(new Error("host bug"))']]) {
+    it(`${what} of the host after compress exits as Node exits (1), not 7`, () => {
+      const script = `import { compress } from './src/index.ts'; await compress(new Uint8Array(784)); ${fault};`;
+      const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+      expect(result.stderr.toString()).toContain('host bug');
+      expect(result.status).toBe(1);
+    }, 60_000);
+  }
 });

@@ -170,5 +170,13 @@ describe('gzip and zstd conventions', () => {
     expect(toStdout.stdout).toEqual(piped.stdout);
     expect((await readdir(dir)).filter((f) => f === 'digits.idx.bbans.tmp')).toEqual([]);
   }, 60_000);
+
+  it('a reader that goes away (| true) ends bbans quietly with 141, as SIGPIPE ends gzip', () => {
+    // `true` has long exited when bbans, a second later, writes: the write meets a closed pipe.
+    const pipeline = `"${process.execPath}" --import tsx src/cli.ts compress -c -q "${at('digits.idx')}" | true; exit \${PIPESTATUS[0]}`;
+    const result = spawnSync('bash', ['-c', pipeline]);
+    expect(result.stderr.toString()).toBe('');
+    expect(result.status).toBe(141);
+  }, 60_000);
 });
 

@@ -13,3 +13,14 @@ export class UsageError extends CliError {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * Standard output's reader went away (bbans -c FILE | head). Not a failure to report: the command
+ * ends quietly with 141, what a shell reports for gzip killed by SIGPIPE in the same spot.
+ */
+export class OutputClosed extends CliError {
+  constructor() {
+    super('standard output was closed before everything was written', 141);
+    this.name = 'OutputClosed';
+  }
+}

@@ -8,7 +8,7 @@ import { type Stats } from 'node:fs';
 import { chmod, lstat, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CliError } from './errors.js';
+import { CliError, OutputClosed } from './errors.js';
 
 export const STDIO = '-';
 
@@ -45,7 +45,9 @@ export async function checkOutput(path: string, force: boolean): Promise<void> {
 /** Writes `bytes` to `path` (or stdout), atomically; a file output takes the mode and times of `like`. */
 export async function writeOutput(path: string, bytes: Uint8Array, like?: Stats): Promise<void> {
   if (path === STDIO) {
-    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (error) => (error ? reject(error) : resolve()))).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EPIPE' ? new OutputClosed() : error;
+    });
     return;
   }
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);

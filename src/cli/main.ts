@@ -2,7 +2,7 @@
 // (1 for a failed operation, 2 for a usage mistake); the stack only with --verbose.
 
 import { readFileSync } from 'node:fs';
-import { CliError, UsageError } from './errors.js';
+import { CliError, OutputClosed, UsageError } from './errors.js';
 import { STDIO } from './files.js';
 import { binarizeCommand, infoCommand } from './commands.js';
 import { compressCommand, decompressCommand } from './codec.js';
@@ -63,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     else return (await COMMANDS[command]!(rest)) ?? 0;
     return 0;
   } catch (error) {
+    if (error instanceof OutputClosed) return error.exitCode;
     console.error(`bbans: ${error instanceof Error ? error.message : String(error)}`);
     if (verbose && error instanceof Error) console.error(error.cause instanceof Error ? error.cause.stack : error.stack);
     return error instanceof CliError ? error.exitCode : 1;

@@ -42,6 +42,23 @@ async function shippedWasmPaths(): Promise<Record<string, string>> {
 // tfjs would fall back to its plain binary.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * tfjs's emscripten glue, as it starts in Node, adds process handlers that rethrow every uncaught
+ * exception and unhandled rejection, which turns any later error of the host application into
+ * exit code 7 ("uncaught exception handler threw"). bbans needs none of them: this takes back
+ * whatever handlers starting the backend added, leaving the host's own.
+ */
+function keepProcessHandlers(): () => void {
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return () => {};
+  const events = process as unknown as NodeJS.EventEmitter; // the plain emitter view: no overloads per event
+  const before = PROCESS_EVENTS.map((event) => new Set(events.listeners(event)));
+  return () => PROCESS_EVENTS.forEach((event, i) => {
+    for (const listener of events.listeners(event)) if (!before[i]!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+  });
+}
+
 /**
  * Loads bbans's own core and makes 'wasm' the active tfjs backend (idempotent; compress,
  * decompress and loadModel call it themselves). To serve the tfjs binary from elsewhere, call it
@@ -68,8 +85,13 @@ export function useWasmBackend(options: BackendOptions = {}): Promise<void> {
     setWasmPaths(wasmPaths);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setThreadsCount(1);
-    if (!(await tf.setBackend('wasm'))) throw new BbansError('ASSET_UNAVAILABLE', `tfjs: the wasm backend failed to initialise from ${JSON.stringify(wasmPaths)}`);
-    await tf.ready();
+    const restoreProcessHandlers = keepProcessHandlers();
+    try {
+      if (!(await tf.setBackend('wasm'))) throw new BbansError('ASSET_UNAVAILABLE', `tfjs: the wasm backend failed to initialise from ${JSON.stringify(wasmPaths)}`);
+      await tf.ready();
+    } finally {
+      restoreProcessHandlers();
+    }
   })();
   ready.catch(() => (ready = undefined));
   return ready;
