@@ -15,7 +15,8 @@ const USAGE = `usage: bbans <command> [options]    (bbans <command> --help for i
   train        train a model for your own images (or retrain a shipped one)
   binarize     binarize an idx file (numpy RandomState rule or a threshold)
   --version, --help, --verbose (stack traces on errors)
-Exit codes: 0 success, 1 an operation failed, 2 a usage mistake, 130 training interrupted.`;
+Exit codes: 0 success, 1 an operation failed, 2 a usage mistake, 130 training interrupted,
+141 standard output closed by its reader.`;
 
 const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--models mnist-binary,mnist-8bit] [--no-baselines] [--plot FILE.svg]
        bbans bench --data FILE [--shape H,W] --model DIR [--json] [--count N] [--chains B] [--no-baselines] [--plot FILE.svg]
