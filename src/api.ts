@@ -1,7 +1,7 @@
 // The library's front door: compress a batch of images with a model into one self-describing byte
 // array, and decompress it back, refusing anything that would not reproduce the input exactly.
 
-import { BbansError } from './errors.js';
+import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { type ContainerHeader, MAX_SOURCE_HEADER, MAX_TOTAL_PIXELS, type SourceFormat, decodeContainer, encodeContainer } from './container.js';
 import { type ProgressCallback, compressChain, decompressChain } from './chain.js';
 import { crc32 } from './crc32.js';
@@ -55,6 +55,19 @@ export function defaultChains(count: number, itemPixels: number): number {
   return Math.max(1, Math.min(MAX_DEFAULT_CHAINS, count, Math.floor((count * itemPixels) / PIXELS_PER_CHAIN)));
 }
 
+const COMPRESS_OPTIONS = ['model', 'chains', 'binsLog2', 'posteriorPrecision', 'likelihoodPrecision', 'source', 'sourceHeader', 'onProgress'];
+const DECOMPRESS_OPTIONS = ['model', 'onProgress'];
+const SOURCES: readonly SourceFormat[] = ['raw', 'idx', 'npy'];
+
+/** Refuses an options value that is not a plain object, a name it does not know (a typo), and a progress callback that is not a function. */
+function checkOptions(who: string, options: unknown, known: string[]): void {
+  if (options === null || typeof options !== 'object') invalidArgument(`${who}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const unknown = Object.keys(options).filter((name) => !known.includes(name));
+  if (unknown.length) invalidArgument(`${who}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (known: ${known.join(', ')})`);
+  const { onProgress } = options as { onProgress?: unknown };
+  if (onProgress !== undefined && typeof onProgress !== 'function') invalidArgument(`${who}: onProgress must be a function`);
+}
+
 function invalidImages(message: string): never {
   throw new BbansError('INVALID_IMAGES', message);
 }
@@ -102,11 +115,15 @@ function checkImagesFit(model: CodecModel, shape: number[], data: PixelArray): v
 }
 
 export async function compress(images: PixelArray | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {
+  checkOptions('compress', options, COMPRESS_OPTIONS);
+  if (options.source !== undefined && !SOURCES.includes(options.source)) invalidArgument(`compress: source must be one of ${SOURCES.join(', ')}, got ${JSON.stringify(options.source)}`);
   await useWasmBackend();
   const model = await modelFor(options.model ?? bestShippedModelFor(pixelsOf(images)));
   const { data, shape } = asBatch(images, model.itemShape);
   checkImagesFit(model, shape, data);
   const count = shape[0]!;
+  // Refused, not clamped: a file never holds other settings than the caller asked for.
+  if (options.chains !== undefined) requireInteger('compress: chains', options.chains, 1, Math.max(1, count));
   const source = options.source ?? 'raw';
   if ((source === 'npy') !== (options.sourceHeader !== undefined)) invalidImages("sourceHeader is given with source 'npy' and only then");
   if (options.sourceHeader && options.sourceHeader.length > MAX_SOURCE_HEADER) invalidImages(`a source header of ${options.sourceHeader.length} bytes exceeds ${MAX_SOURCE_HEADER}`);
@@ -120,7 +137,7 @@ export async function compress(images: PixelArray | ImageBatch, options: Compres
     binsLog2: options.binsLog2 ?? model.coding.binsLog2,
     posteriorPrecision: options.posteriorPrecision ?? model.coding.posteriorPrecision,
     likelihoodPrecision: options.likelihoodPrecision ?? model.coding.likelihoodPrecision,
-    chains: Math.max(1, Math.min(options.chains ?? defaultChains(count, model.spec.pixels), count)),
+    chains: options.chains ?? defaultChains(count, model.spec.pixels),
     count,
     itemShape: shape.slice(1),
     crc32: checksumOf(data),
@@ -154,6 +171,7 @@ export function checkModelMatches(header: ContainerHeader, model: CodecModel): v
 }
 
 export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<Decompressed> {
+  checkOptions('decompress', options, DECOMPRESS_OPTIONS);
   await useWasmBackend();
   const { header, message } = decodeContainer(bytes);
   const model = options.model !== undefined

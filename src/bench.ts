@@ -83,7 +83,8 @@ async function measureModel(model: CodecModel, dataset: string, pixels: PixelArr
   // Untimed warm-up: V8 first runs WASM from its baseline compiler and swaps in optimised code
   // while it runs, which takes seconds; the timed runs measure the steady state.
   const warmUpCount = Math.min(count, WARM_UP_IMAGES);
-  await decompress(await compress({ data: pixels.subarray(0, warmUpCount * itemPixels), shape: [warmUpCount, ...model.itemShape] }, { model, chains }), { model });
+  const warmUpChains = chains === undefined ? undefined : Math.min(chains, Math.max(1, warmUpCount));
+  await decompress(await compress({ data: pixels.subarray(0, warmUpCount * itemPixels), shape: [warmUpCount, ...model.itemShape] }, { model, chains: warmUpChains }), { model });
   const t0 = performance.now();
   const compressed = await compress(images, { model, chains });
   const t1 = performance.now();
