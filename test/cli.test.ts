@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, lstat, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +169,20 @@ describe('gzip and zstd conventions', () => {
     const toStdout = bbansProcess(['compress', '-c', '-q', at('digits.idx')]);
     expect(toStdout.stdout).toEqual(piped.stdout);
     expect((await readdir(dir)).filter((f) => f === 'digits.idx.bbans.tmp')).toEqual([]);
+  }, 60_000);
+
+  it('kill -9 in the middle of compressing leaves no output (nor a temporary file) and the input untouched', async () => {
+    const input = at('big.idx');
+    const mnist = loadMnistImages('test');
+    await writeFile(input, writeIdx({ dims: [10000, 28, 28], data: mnist.pixels }));
+    const before = await readFile(input);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'compress', '-q', input], { stdio: 'ignore' });
+    // Compressing 10,000 images takes half a minute here; the kill lands while the chain runs.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+    expect((await readdir(dir)).filter((name) => name.startsWith('big') || name.startsWith('.big'))).toEqual(['big.idx']);
+    expect((await readFile(input)).equals(before), 'input unchanged').toBe(true); // toEqual on 7.8 MB takes most of a minute
   }, 60_000);
 
   it('a reader that goes away (| true) ends bbans quietly with 141, as SIGPIPE ends gzip', () => {
