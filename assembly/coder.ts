@@ -4,7 +4,8 @@
 // so the shared tail stays in step. A distribution D supplies, per symbol index i:
 //   interval(i, symbol): u64   -> (start << 32) | freq
 //   locate(i, cf): u64         -> (start << 32) | freq of the symbol whose interval holds cf,
-//                                 with that symbol left in D.found
+//                                 with that symbol left in D.found; or, for a table distribution,
+//   symbolAt(cf): u32          -> that symbol, its interval then taken from interval(i, symbol)
 //   paramsValid(i), symbolValid(i, symbol): bool, and hasParameters (a constant: false lets the
 //   compiler drop the parameter check entirely)
 // and its precision in D.precision. Generic functions are instantiated per distribution, so each

@@ -60,7 +60,6 @@ export function categorical_table_free(t: CategoricalTable): void {
 @final
 export class Categorical<L> {
   precision: u32 = 0;
-  found: u32 = 0;
   symbolCount: u32 = 0;
   cdf: usize = 0;
   intervals: usize = 0;
@@ -101,8 +100,4 @@ export class Categorical<L> {
     return symbol;
   }
 
-  @inline locate(i: u32, cf: u32): u64 {
-    this.found = this.symbolAt(cf);
-    return this.interval(i, this.found);
-  }
 }
