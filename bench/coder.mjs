@@ -69,29 +69,39 @@ function loadWorkload() {
   return { name: 'geometric-0.97', freqs, precision: 16, symbols: drawSymbols(freqs, Number(args.count)) };
 }
 
-/** Best-of-`repeat` push and pop times for one codec on `lanes` lanes; checks the round trip. */
-function measure(makeCodec, symbols, lanes) {
-  const codec = makeCodec();
-  let push = Infinity;
-  let pop = Infinity;
+/**
+ * Best-of-`repeat` times of push(message) and pop(message) for `n` symbols, each repetition on a
+ * fresh `lanes`-lane message; check(message, pushed, popped) runs after the clock, before the free.
+ */
+function timeRoundTrips(lanes, n, push, pop, check) {
+  let pushTime = Infinity;
+  let popTime = Infinity;
   let bits = 0;
   for (let r = 0; r < repeat; r++) {
     const message = Message.create(lanes);
     const t0 = performance.now();
-    codec.push(message, symbols);
+    const pushed = push(message);
     const t1 = performance.now();
     bits = message.byteLength * 8;
-    const decoded = codec.pop(message);
+    const popped = pop(message);
     const t2 = performance.now();
+    check(message, pushed, popped);
     message.free();
-    if (decoded.length !== symbols.length || decoded.some((s, i) => s !== symbols[i])) throw new Error(`round trip failed on ${lanes} lanes`);
-    push = Math.min(push, t1 - t0);
-    pop = Math.min(pop, t2 - t1);
+    pushTime = Math.min(pushTime, t1 - t0);
+    popTime = Math.min(popTime, t2 - t1);
   }
-  return { push_msym_s: symbols.length / push / 1e3, pop_msym_s: symbols.length / pop / 1e3, bits };
+  return { push_msym_s: n / pushTime / 1e3, pop_msym_s: n / popTime / 1e3, bits };
 }
 
-/** Best-of-`repeat` times of the categorical kernels alone, on symbols and output already in WASM memory. */
+/** Push and pop through the codec API on `lanes` lanes; checks the round trip. */
+function measure(makeCodec, symbols, lanes) {
+  const codec = makeCodec();
+  return timeRoundTrips(lanes, symbols.length, (message) => codec.push(message, symbols), (message) => codec.pop(message), (message, pushed, decoded) => {
+    if (decoded.length !== symbols.length || decoded.some((s, i) => s !== symbols[i])) throw new Error(`round trip failed on ${lanes} lanes`);
+  });
+}
+
+/** The categorical kernels alone, on symbols and output already in WASM memory. */
 function measureKernel(freqs, precision, symbols, lanes) {
   const n = symbols.length;
   const tableMemory = core().alloc(freqs.length * 4);
@@ -100,27 +110,19 @@ function measureKernel(freqs, precision, symbols, lanes) {
   const input = core().alloc(n * 4);
   const output = core().alloc(n * 4);
   new Uint32Array(core().memory.buffer, input, n).set(symbols);
-  let push = Infinity;
-  let pop = Infinity;
-  let bits = 0;
-  for (let r = 0; r < repeat; r++) {
-    const message = Message.create(lanes);
-    const t0 = performance.now();
-    const pushed = core().categorical_push(message.pointer, 0, lanes, input, n, kernelTable);
-    const t1 = performance.now();
-    bits = message.byteLength * 8;
-    const popped = core().categorical_pop(message.pointer, 0, lanes, output, n, kernelTable);
-    const t2 = performance.now();
-    if (pushed !== -1 || popped !== -1 || !message.isInitial()) throw new Error(`kernel round trip failed on ${lanes} lanes`);
-    message.free();
-    push = Math.min(push, t1 - t0);
-    pop = Math.min(pop, t2 - t1);
-  }
+  const row = timeRoundTrips(
+    lanes, n,
+    (message) => core().categorical_push(message.pointer, 0, lanes, input, n, kernelTable),
+    (message) => core().categorical_pop(message.pointer, 0, lanes, output, n, kernelTable),
+    (message, pushed, popped) => {
+      if (pushed !== -1 || popped !== -1 || !message.isInitial()) throw new Error(`kernel round trip failed on ${lanes} lanes`);
+    },
+  );
   const decoded = new Uint32Array(core().memory.buffer, output, n);
   if (decoded.some((s, i) => s !== symbols[i])) throw new Error(`kernel decoded wrong symbols on ${lanes} lanes`);
   for (const block of [input, output, tableMemory]) core().free(block);
   core().categorical_table_free(kernelTable);
-  return { push_msym_s: n / push / 1e3, pop_msym_s: n / pop / 1e3, bits };
+  return row;
 }
 
 /** bench/c/rans.c on the same workload: one JSON line per lane count, or nothing without gcc. */
