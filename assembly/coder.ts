@@ -166,6 +166,12 @@ function popGroups<D>(m: Message, heads: usize, laneCount: u32, out: usize, i: u
   return i;
 }
 
+/** Whether the next pops (symbols i - 4 .. i - 1) go as a group: lanes in fours, i at a group's end, a tail word for each. */
+@inline
+function groupNext(grouped: bool, i: u32, tailLength: u32): bool {
+  return grouped && (i & 3) == 0 && tailLength >= 4;
+}
+
 export function popSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, d: D): i32 {
   checkView(m, laneOffset, laneCount, n);
   const invalid = firstInvalid<D>(0, n, d);
@@ -177,7 +183,7 @@ export function popSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, out: 
   let borrowed = m.borrowed;
   let i = n;
   while (i > 0) {
-    if (grouped && (i & 3) == 0 && m.tailLength >= 4) {
+    if (groupNext(grouped, i, m.tailLength)) {
       i = popGroups<D>(m, heads, laneCount, out, i, d);
       continue;
     }
@@ -201,7 +207,7 @@ export function popSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, out: 
       }
       store<u64>(at, head);
       lane = lane == 0 ? laneCount - 1 : lane - 1;
-    } while (i > 0 && !(grouped && (i & 3) == 0 && length >= 4));
+    } while (i > 0 && !groupNext(grouped, i, length));
     m.tailLength = length;
   }
   m.borrowed = borrowed;

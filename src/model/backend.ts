@@ -38,7 +38,7 @@ async function shippedWasmPaths(): Promise<Record<string, string>> {
   return Object.fromEntries(TFJS_BINARIES.map((name) => [name, where]));
 }
 
-// The smallest module using a SIMD instruction (i32x4.splat), to refuse engines without SIMD before
+// A tiny module that uses SIMD instructions (i32x4.splat, i8x16.popcnt), to refuse engines without SIMD before
 // tfjs would fall back to its plain binary.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
