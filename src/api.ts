@@ -1,15 +1,22 @@
 // The library's front door: compress a batch of images with a model into one self-describing byte
-// array, and decompress it back, refusing anything that would not reproduce the input exactly.
+// array, and decompress it back (all of it, or a range of images), refusing anything that would not
+// reproduce the input exactly. The streaming forms are src/streams.ts's; all of them code frames
+// through the same FrameCompressor and FrameDecompressor.
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
-import { type ContainerHeader, MAX_SOURCE_HEADER, MAX_TOTAL_PIXELS, type SourceFormat, decodeContainer, encodeContainer } from './container.js';
-import { type ProgressCallback, compressChain, decompressChain } from './chain.js';
-import { crc32 } from './crc32.js';
+import type { SourceFormat, StreamHeader } from './format/fields.js';
+import { type FrameRef, bytesSource, readLayout } from './format/layout.js';
+import { FrameCompressor } from './compressor.js';
+import { type DecodedFrame, FrameDecompressor } from './decompressor.js';
+import { coderFor } from './frame-coder.js';
+import { settingsOf } from './frame-codec.js';
+import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, MAX_IN_MEMORY_PIXELS, checkOptions, compressionPlan, threadsOf } from './options.js';
+import { Pipeline } from './pipeline.js';
 import { type CodecModel, bestShippedModelFor, loadModel } from './models.js';
 import { useWasmBackend } from './model/backend.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
-import { type PixelArray, firstPixelAbove, isPixelArray, pixelBytes } from './pixels.js';
+import { type PixelArray, isPixelArray } from './pixels.js';
 
 export type { PixelArray } from './pixels.js';
 
@@ -17,55 +24,6 @@ export interface ImageBatch {
   /** Pixels, row-major: shape[0] images of shape[1..] pixels. */
   data: PixelArray;
   shape: number[];
-}
-
-export interface CompressOptions {
-  /**
-   * A shipped model by name ('mnist-8bit-ar', 'mnist-binary-ar', the paper's 'mnist-8bit' and
-   * 'mnist-binary'), a model directory (path in Node, or URL) as `bbans train` writes them, or a
-   * loaded model (loadModel, createModel). Default: the best shipped model for the data, the
-   * binary one when every pixel is 0 or 1 (BEST_SHIPPED_MODEL).
-   */
-  model?: string | URL | CodecModel;
-  /** Independent chains; fewer cost less (~10 bytes each: an 8-byte head and the start bits its first pops take). Default: defaultChains. */
-  chains?: number;
-  /** 2^binsLog2 equal-mass latent bins per dimension (default: the model's, 12 for the shipped ones). */
-  binsLog2?: number;
-  posteriorPrecision?: number;
-  likelihoodPrecision?: number;
-  /** Recorded in the file so a tool can give back the same kind of file (the CLI restores idx and .npy files). */
-  source?: SourceFormat;
-  /** With source 'npy': the .npy file's header, stored so decompression restores the file byte for byte. */
-  sourceHeader?: Uint8Array;
-  /** Called after each batch with (images done, total). */
-  onProgress?: ProgressCallback;
-}
-
-/** The largest default chain count, and how many pixels a chain gets before another is added. */
-export const MAX_DEFAULT_CHAINS = 64;
-export const PIXELS_PER_CHAIN = 2 ** 16;
-
-/**
- * The chain count compress uses unless told: one chain per 2^16 pixels (about 84 MNIST images),
- * at least 1 and at most 64. Each chain costs ~10 bytes and runs as one SIMD lane; a small set
- * thus gets few chains, which matter for its size, and a large one 64, which matter for speed.
- * The count is stored in the file, so decoders never apply this rule.
- */
-export function defaultChains(count: number, itemPixels: number): number {
-  return Math.max(1, Math.min(MAX_DEFAULT_CHAINS, count, Math.floor((count * itemPixels) / PIXELS_PER_CHAIN)));
-}
-
-const COMPRESS_OPTIONS = ['model', 'chains', 'binsLog2', 'posteriorPrecision', 'likelihoodPrecision', 'source', 'sourceHeader', 'onProgress'];
-const DECOMPRESS_OPTIONS = ['model', 'onProgress'];
-const SOURCES: readonly SourceFormat[] = ['raw', 'idx', 'npy'];
-
-/** Refuses an options value that is not a plain object, a name it does not know (a typo), and a progress callback that is not a function. */
-function checkOptions(who: string, options: unknown, known: string[]): void {
-  if (options === null || typeof options !== 'object') invalidArgument(`${who}: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  const unknown = Object.keys(options).filter((name) => !known.includes(name));
-  if (unknown.length) invalidArgument(`${who}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (known: ${known.join(', ')})`);
-  const { onProgress } = options as { onProgress?: unknown };
-  if (onProgress !== undefined && typeof onProgress !== 'function') invalidArgument(`${who}: onProgress must be a function`);
 }
 
 function invalidImages(message: string): never {
@@ -92,76 +50,54 @@ function pixelsOf(images: PixelArray | ImageBatch): PixelArray {
   return isPixelArray(images) ? images : isPixelArray(images?.data) ? images.data : new Uint8Array(0);
 }
 
-function checksumOf(data: PixelArray): number {
-  return crc32(pixelBytes(data));
-}
-
-async function modelFor(choice: string | URL | CodecModel): Promise<CodecModel> {
+export async function modelFor(choice: string | URL | CodecModel): Promise<CodecModel> {
   return typeof choice === 'string' || choice instanceof URL ? loadModel(choice) : choice;
 }
 
-/** Throws INVALID_IMAGES unless the model takes images of this shape and every pixel is in its range. */
-function checkImagesFit(model: CodecModel, shape: number[], data: PixelArray): void {
-  const itemShape = shape.slice(1);
+/** Throws INVALID_IMAGES unless the model takes images of this shape. */
+function checkShapeFits(model: CodecModel, itemShape: number[]): void {
   const flatFits = model.itemShape.length !== 2 && elementCount(itemShape) === model.spec.pixels;
   if (itemShape.join('x') !== model.itemShape.join('x') && !flatFits) {
     invalidImages(`model ${model.name} codes ${model.itemShape.join('x')} images, got images of ${itemShape.join('x')}`);
   }
-  if (data.length > MAX_TOTAL_PIXELS) invalidImages(`${data.length} pixels exceed the limit of ${MAX_TOTAL_PIXELS} per file`);
-  const maxPixel = model.spec.maxPixelValue;
-  const itemPixels = model.spec.pixels;
-  const i = firstPixelAbove(data, maxPixel);
-  if (i >= 0) invalidImages(`pixel ${i % itemPixels} of image ${Math.floor(i / itemPixels)} is ${data[i]}, but model ${model.name} takes values 0..${maxPixel}`);
+}
+
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 export async function compress(images: PixelArray | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {
   checkOptions('compress', options, COMPRESS_OPTIONS);
-  if (options.source !== undefined && !SOURCES.includes(options.source)) invalidArgument(`compress: source must be one of ${SOURCES.join(', ')}, got ${JSON.stringify(options.source)}`);
   await useWasmBackend();
   const model = await modelFor(options.model ?? bestShippedModelFor(pixelsOf(images)));
   const { data, shape } = asBatch(images, model.itemShape);
-  checkImagesFit(model, shape, data);
+  checkShapeFits(model, shape.slice(1));
   const count = shape[0]!;
-  // Refused, not clamped: a file never holds other settings than the caller asked for.
-  if (options.chains !== undefined) requireInteger('compress: chains', options.chains, 1, Math.max(1, count));
-  const source = options.source ?? 'raw';
-  if ((source === 'npy') !== (options.sourceHeader !== undefined)) invalidImages("sourceHeader is given with source 'npy' and only then");
-  if (options.sourceHeader && options.sourceHeader.length > MAX_SOURCE_HEADER) invalidImages(`a source header of ${options.sourceHeader.length} bytes exceeds ${MAX_SOURCE_HEADER}`);
-  if (source === 'idx' && data instanceof Uint16Array) invalidImages('idx files hold 8-bit pixels; 16-bit pixels come as raw or npy');
-  const header: ContainerHeader = {
-    source,
-    pixelBytes: data instanceof Uint16Array ? 2 : 1,
-    ...(options.sourceHeader && { sourceHeader: options.sourceHeader }),
-    modelName: model.name,
-    fingerprint: model.fingerprint,
-    binsLog2: options.binsLog2 ?? model.coding.binsLog2,
-    posteriorPrecision: options.posteriorPrecision ?? model.coding.posteriorPrecision,
-    likelihoodPrecision: options.likelihoodPrecision ?? model.coding.likelihoodPrecision,
-    chains: options.chains ?? defaultChains(count, model.spec.pixels),
-    count,
-    itemShape: shape.slice(1),
-    crc32: checksumOf(data),
-  };
-  const message = compressChain(model.latent(header.likelihoodPrecision), Uint32Array.from(data), count, header, options.onProgress);
-  return encodeContainer(header, message);
-}
-
-export interface DecompressOptions {
-  /** The model to decode with (a name, directory, URL or loaded model); by default the shipped model named in the file. */
-  model?: string | URL | CodecModel;
-  /** Called after each batch with (images done, total). */
-  onProgress?: ProgressCallback;
+  const { header, framing } = compressionPlan('compress', model, options, { pixelBytes: data instanceof Uint16Array ? 2 : 1, itemShape: shape.slice(1), count });
+  const onProgress = options.onProgress;
+  const compressor = new FrameCompressor(coderFor(model, threadsOf(options)), header, { ...framing, ...(onProgress && { onProgress: (done) => onProgress(done, count) }) });
+  try {
+    return concatBytes([...(await compressor.push(data)), ...(await compressor.end())]);
+  } finally {
+    compressor.close();
+  }
 }
 
 export interface Decompressed extends ImageBatch {
   modelName: string;
   source: SourceFormat;
-  /** The source file's header (.npy), as stored. */
+  /** The source file's header (.npy), as stored: it names the whole of the first segment's images. */
   sourceHeader?: Uint8Array;
 }
 
 /** Throws MODEL_MISMATCH, naming both, unless `model` is the one the file was made with. */
-export function checkModelMatches(header: ContainerHeader, model: CodecModel): void {
+export function checkModelMatches(header: StreamHeader, model: CodecModel): void {
   if (model.name !== header.modelName || toHex(model.fingerprint) !== toHex(header.fingerprint)) {
     throw new BbansError(
       'MODEL_MISMATCH',
@@ -170,38 +106,85 @@ export function checkModelMatches(header: ContainerHeader, model: CodecModel): v
   }
 }
 
-export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<Decompressed> {
-  checkOptions('decompress', options, DECOMPRESS_OPTIONS);
-  await useWasmBackend();
-  const { header, message } = decodeContainer(bytes);
-  const model = options.model !== undefined
-    ? await modelFor(options.model)
+/** The model a file's header names (or the one given), checked to be the one that made it. */
+export async function modelForHeader(header: StreamHeader, choice: DecompressOptions['model']): Promise<CodecModel> {
+  const model = choice !== undefined
+    ? await modelFor(choice)
     : await loadModel(header.modelName).catch(() => {
       throw new BbansError('MODEL_MISMATCH', `the file was made with model "${header.modelName}", which this build does not ship; pass that model (its directory or URL)`);
     });
   checkModelMatches(header, model);
-  const itemPixels = elementCount(header.itemShape);
-  if (itemPixels !== model.spec.pixels) {
+  if (elementCount(header.itemShape) !== model.spec.pixels) {
     throw new BbansError('CORRUPT_MESSAGE', `header says ${header.itemShape.join('x')} images but model ${model.name} codes ${model.spec.pixels} pixels`);
   }
-  if (header.chains > Math.max(1, header.count)) {
-    throw new BbansError('CORRUPT_MESSAGE', `header says ${header.chains} chains for ${header.count} images`);
+  return model;
+}
+
+/** The frames' images as one batch, `skip` images dropped from the front and only `count` kept. */
+function joinFrames(header: StreamHeader, frames: DecodedFrame[], skip: number, count: number): Decompressed {
+  const itemPixels = elementCount(header.itemShape);
+  if (count * itemPixels > MAX_IN_MEMORY_PIXELS) {
+    throw new BbansError('HEADER_LIMIT', `${count} images of ${header.itemShape.join('x')} exceed the ${MAX_IN_MEMORY_PIXELS} pixels decompress gives back in one array; use decompressStream`);
   }
-  const latent = model.latent(header.likelihoodPrecision);
-  let symbols: Uint32Array;
-  try {
-    symbols = decompressChain(latent, message, header.count, header, options.onProgress);
-  } catch (error) {
-    // Settings the header allowed but the model's codecs refuse mean the header is not what we wrote.
-    if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {
-      throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${error.message}`);
-    }
-    throw error;
+  const data = header.pixelBytes === 2 ? new Uint16Array(count * itemPixels) : new Uint8Array(count * itemPixels);
+  let at = -skip * itemPixels;
+  for (const frame of frames) {
+    const from = Math.max(0, -at);
+    const part = frame.data.subarray(from, Math.min(frame.data.length, data.length - at));
+    data.set(part, at + from);
+    at += frame.data.length;
   }
-  const data = header.pixelBytes === 2 ? Uint16Array.from(symbols) : Uint8Array.from(symbols);
-  if (checksumOf(data) !== header.crc32) throw new BbansError('CHECKSUM_MISMATCH', 'checksum mismatch: the decoded pixels are not the ones that were compressed');
   return {
-    data, shape: [header.count, ...header.itemShape], modelName: header.modelName, source: header.source,
+    data, shape: [count, ...header.itemShape], modelName: header.modelName, source: header.source,
     ...(header.sourceHeader && { sourceHeader: header.sourceHeader }),
   };
+}
+
+export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<Decompressed> {
+  checkOptions('decompress', options, DECOMPRESS_OPTIONS);
+  if (!(bytes instanceof Uint8Array)) invalidArgument('decompress: bytes must be a Uint8Array');
+  await useWasmBackend();
+  if (options.images !== undefined) return decompressRange(bytes, options.images, options);
+  const open = async (header: StreamHeader) => coderFor(await modelForHeader(header, options.model), threadsOf(options));
+  const onProgress = options.onProgress;
+  const decompressor = new FrameDecompressor(open, { inFlight: 2 * Math.max(1, threadsOf(options)), ...(onProgress && { onProgress }), ...(options.signal && { signal: options.signal }) });
+  const frames: DecodedFrame[] = [];
+  let images = 0;
+  const keep = (decoded: DecodedFrame[]): void => {
+    for (const frame of decoded) {
+      images += frame.count;
+      frames.push(frame);
+    }
+  };
+  try {
+    keep(await decompressor.push(bytes));
+    keep(await decompressor.end());
+  } finally {
+    decompressor.close();
+  }
+  return joinFrames(decompressor.header!, frames, 0, images);
+}
+
+/** Decodes only the frames holding images [from, to). */
+async function decompressRange(bytes: Uint8Array, range: [number, number], options: DecompressOptions): Promise<Decompressed> {
+  const layout = await readLayout(bytesSource(bytes));
+  if (!Array.isArray(range) || range.length !== 2) invalidArgument('decompress: images must be [from, to)');
+  const [from, to] = range;
+  requireInteger('decompress: images[0]', from, 0, layout.count);
+  requireInteger('decompress: images[1]', to, from, layout.count);
+  const wanted: FrameRef[] = layout.frames.filter((f) => f.first < to && f.first + f.count > from);
+  const coder = coderFor(await modelForHeader(layout.header, options.model), threadsOf(options));
+  const pipeline = new Pipeline<DecodedFrame>(2 * Math.max(1, threadsOf(options)), options.signal);
+  let done = 0;
+  try {
+    for (const ref of wanted) {
+      await pipeline.add(async () => ({ header: ref.header, data: await coder.decode(settingsOf(ref.header), await ref.load()), count: ref.count }));
+    }
+    const frames = await pipeline.drain();
+    for (const frame of frames) options.onProgress?.((done += frame.count), to - from);
+    return joinFrames(layout.header, frames, from - (wanted[0]?.first ?? from), to - from);
+  } finally {
+    pipeline.abandon();
+    coder.close();
+  }
 }

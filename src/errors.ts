@@ -15,7 +15,8 @@ export type BbansErrorCode =
   | 'TRUNCATED'
   | 'HEADER_LIMIT'
   | 'CORRUPT_MESSAGE'
-  | 'CHECKSUM_MISMATCH';
+  | 'CHECKSUM_MISMATCH'
+  | 'WORKER_FAILED';
 
 export class BbansError extends Error {
   constructor(readonly code: BbansErrorCode, message: string) {

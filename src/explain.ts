@@ -1,7 +1,7 @@
 // Where the bits go: the cost of every pixel of every image under a model, as the codec would pay
 // it with the latent at the bin of the posterior mean, and the latent's own net cost (the prior's
 // bits minus the bits the posterior gives back). The demo draws these as cost maps.
-import { MAX_DEFAULT_CHAINS } from './api.js';
+import { MAX_DEFAULT_CHAINS } from './options.js';
 import { binCentres, binOf, gaussianPosterior } from './codecs.js';
 import { fromLaneMajor, toLaneMajor } from './chain.js';
 import { invalidArgument } from './errors.js';

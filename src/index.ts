@@ -1,7 +1,10 @@
 // bbans: lossless compression with latent-variable models by bits-back coding with ANS.
 export * from './core.js';
-export { compress, decompress, defaultChains, type PixelArray, type ImageBatch, type CompressOptions, type DecompressOptions, type Decompressed } from './api.js';
+export { compress, decompress, type PixelArray, type ImageBatch, type Decompressed } from './api.js';
+export { defaultChains, defaultFrameSize, type CompressOptions, type DecompressOptions, type ProgressCallback } from './options.js';
 export { loadModel, createModel, fingerprintOf, BEST_SHIPPED_MODEL, bestShippedModelFor, type CodecModel, type CustomModelOptions } from './models.js';
-export { FORMAT_VERSION, decodeContainer as readHeader, type ContainerHeader, type SourceFormat } from './container.js';
+export { VERSION as FORMAT_VERSION } from './format/v2.js';
+export { type StreamHeader, type SourceFormat } from './format/fields.js';
+export { describe, type FileDescription } from './describe.js';
 export { useWasmBackend as ready } from './model/backend.js';
 export { pixelCosts, type PixelCosts } from './explain.js';

@@ -4,7 +4,7 @@
 
 import * as tf from './model/tf.js';
 import { BbansError, invalidArgument } from './errors.js';
-import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './container.js';
+import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './format/fields.js';
 import { MAX_TRIALS } from './codecs.js';
 import { sha256, toHex } from './sha256.js';
 import { elementCount } from './shape.js';
@@ -37,6 +37,8 @@ export interface CodecModel {
   coding: CodingDefaults;
   /** The model directory's manifest, for a model loaded from one. */
   manifest?: ModelManifest;
+  /** Where it was loaded from (a shipped model's name, a directory's URL), so a worker can load it too. */
+  source?: string;
 }
 
 function networkBytes(model: tf.LayersModel): Uint8Array[] {
@@ -63,7 +65,7 @@ export function defaultCoding(spec: ModelSpec): CodingDefaults {
   return { likelihoodPrecision: architectureOf(spec).defaultPrecision(spec), binsLog2: 12, posteriorPrecision: 28 };
 }
 
-function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks, coding = defaultCoding(spec), manifest?: ModelManifest): CodecModel {
+export function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks, coding = defaultCoding(spec), manifest?: ModelManifest, source?: string): CodecModel {
   const architecture = architectureOf(spec);
   architecture.validate(spec, networks);
   const vae = { spec, networks };
@@ -75,6 +77,7 @@ function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Networks, 
     fingerprint: vaeFingerprint(vae),
     coding,
     manifest,
+    ...(source !== undefined && { source }),
     latent: (precision: number) => architecture.codec(vae, precision),
   };
 }
@@ -116,7 +119,7 @@ function modelFolder(source: string | URL): URL {
 async function loadDirectory(files: ModelFiles, where: string): Promise<CodecModel> {
   await useWasmBackend();
   const { manifest, networks } = await readModelDirectory(files);
-  const model = codecModelOf(manifest.spec, manifest.itemShape, networks, manifest.coding, manifest);
+  const model = codecModelOf(manifest.spec, manifest.itemShape, networks, manifest.coding, manifest, where);
   if (toHex(model.fingerprint) !== manifest.fingerprint) {
     throw new BbansError('INVALID_MODEL', `${where}: the networks' fingerprint ${toHex(model.fingerprint)} is not the manifest's ${manifest.fingerprint}: the model directory is damaged or was altered`);
   }

@@ -7,6 +7,9 @@ interface Builtins {
   'node:fs/promises': typeof import('node:fs/promises');
   'node:path': typeof import('node:path');
   'node:url': typeof import('node:url');
+  'node:os': typeof import('node:os');
+  'node:module': typeof import('node:module');
+  'node:worker_threads': typeof import('node:worker_threads');
 }
 
 type WithBuiltins = { getBuiltinModule?: (id: string) => unknown };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { BbansError, type BbansErrorCode } from '../src/index.js';
 import { compress, decompress } from '../src/api.js';
-import { decodeContainer, encodeContainer } from '../src/container.js';
+import { putTogether, takeApart } from './format-edit.js';
 import { loadModel } from '../src/models.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
 import { rng } from './random.js';
@@ -61,14 +61,14 @@ describe('compress / decompress with the shipped models', () => {
 describe('options', () => {
   it('unknown or out-of-range options are refused, not ignored or clamped', async () => {
     const images = mnist8.slice(0, 3 * IMAGE);
-    await expectCode(compress(images, { modle: 'mnist-8bit' } as never), 'INVALID_ARGUMENT', /compress: unknown option "modle" \(known: model, chains/);
+    await expectCode(compress(images, { modle: 'mnist-8bit' } as never), 'INVALID_ARGUMENT', /compress: unknown option "modle" \(known: model, frameSize, chains/);
     await expectCode(compress(images, { chains: 8 }), 'INVALID_ARGUMENT', /compress: chains must be an integer in \[1, 3\], got 8/);
     await expectCode(compress(images, { chains: 1.5 }), 'INVALID_ARGUMENT', /chains must be an integer/);
     await expectCode(compress(images, { source: 'png' } as never), 'INVALID_ARGUMENT', /source must be one of raw, idx, npy, got "png"/);
     await expectCode(compress(images, { onProgress: 'yes' } as never), 'INVALID_ARGUMENT', /onProgress must be a function/);
     await expectCode(compress(images, null as never), 'INVALID_ARGUMENT', /options must be an object, got null/);
     const bytes = await compress(images, { chains: 3 });
-    await expectCode(decompress(bytes, { chains: 3 } as never), 'INVALID_ARGUMENT', /decompress: unknown option "chains" \(known: model, onProgress\)/);
+    await expectCode(decompress(bytes, { chains: 3 } as never), 'INVALID_ARGUMENT', /decompress: unknown option "chains" \(known: model, images, threads, signal, onProgress\)/);
     expect((await decompress(bytes)).data).toEqual(images);
   });
 });
@@ -80,15 +80,15 @@ describe('decoding refuses what it cannot reproduce exactly', () => {
     const binary = await loadModel('mnist-binary');
     await expectCode(decompress(bytes, { model: binary }), 'MODEL_MISMATCH', /needs mnist-8bit@[0-9a-f]{32}, got mnist-binary@[0-9a-f]{32}/);
 
-    const otherWeights = decodeContainer(bytes);
+    const otherWeights = takeApart(bytes);
     otherWeights.header.fingerprint = otherWeights.header.fingerprint.map((b) => b ^ 1);
-    await expectCode(decompress(encodeContainer(otherWeights.header, otherWeights.message)), 'MODEL_MISMATCH');
+    await expectCode(decompress(putTogether(otherWeights)), 'MODEL_MISMATCH');
 
     await expectCode(decompress(new TextEncoder().encode('hello, world')), 'NOT_BBANS');
     await expectCode(decompress(new Uint8Array(0)), 'NOT_BBANS');
     const future = bytes.slice();
-    future[4] = 2;
-    await expectCode(decompress(future), 'UNSUPPORTED_VERSION', /version 2/);
+    future[4] = 3;
+    await expectCode(decompress(future), 'UNSUPPORTED_VERSION', /version 3 is not supported \(this build reads versions 1 and 2\)/);
     await expectCode(decompress(bytes.subarray(0, 20)), 'TRUNCATED');
     await expect(decompress(bytes.subarray(0, bytes.length - 4))).rejects.toBeInstanceOf(BbansError);
 
@@ -99,15 +99,19 @@ describe('decoding refuses what it cannot reproduce exactly', () => {
     }
   });
 
-  it('refuses absurd headers before allocating', async () => {
-    const { header, message } = decodeContainer(await compress(mnist8.slice(0, IMAGE), { model: 'mnist-8bit' }));
-    await expectCode(decompress(encodeContainer({ ...header, count: 2 ** 40 }, message)), 'HEADER_LIMIT', /image count/);
-    await expectCode(decompress(encodeContainer({ ...header, count: 2 ** 20 }, message)), 'HEADER_LIMIT', /exceed the limit/);
-    await expectCode(decompress(encodeContainer({ ...header, chains: 2 ** 30 }, message)), 'HEADER_LIMIT', /chain count/);
-    await expectCode(decompress(encodeContainer({ ...header, binsLog2: 40 }, message)), 'CORRUPT_MESSAGE', /precisions/);
+  it('refuses absurd headers and frames before allocating', async () => {
+    const parts = takeApart(await compress(mnist8.slice(0, IMAGE), { model: 'mnist-8bit' }));
+    const frame = parts.frames[0]!;
+    const withFrame = (edit: Partial<typeof frame>) => putTogether({ ...parts, frames: [{ ...frame, ...edit }] });
+    await expectCode(decompress(withFrame({ count: 2 ** 40 })), 'HEADER_LIMIT', /frame image count/);
+    const chains = frame.message.slice();
+    new DataView(chains.buffer).setUint32(0, 2 ** 30, true);
+    await expectCode(decompress(withFrame({ message: chains })), 'HEADER_LIMIT', /frame chain count/);
+    await expectCode(decompress(putTogether({ ...parts, header: { ...parts.header, binsLog2: 40 } })), 'CORRUPT_MESSAGE', /precisions/);
+    await expectCode(decompress(putTogether({ ...parts, header: { ...parts.header, itemShape: [2 ** 12, 2 ** 13] } })), 'HEADER_LIMIT', /exceed the limit/);
     // Within the limits but far more images than the message codes: refused as soon as it runs dry.
     const started = performance.now();
-    await expectCode(decompress(encodeContainer({ ...header, count: 300_000 }, message)), 'CORRUPT_MESSAGE', /ran out of coded bits/);
+    await expectCode(decompress(withFrame({ count: 20_000 })), 'CORRUPT_MESSAGE', /ran out of coded bits/);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });

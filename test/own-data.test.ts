@@ -7,9 +7,10 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compress, decompress, defaultChains } from '../src/api.js';
+import { compress, decompress } from '../src/api.js';
+import { defaultChains } from '../src/options.js';
 import { bbans } from './run-cli.js';
-import { decodeContainer } from '../src/container.js';
+import { describe as describeFile } from '../src/describe.js';
 import { BbansError } from '../src/errors.js';
 import { type NpyDtype, readNpy, writeNpy } from '../src/data/npy.js';
 import { loadModel } from '../src/models.js';
@@ -86,7 +87,7 @@ describe('a model for your own images', () => {
     expect(restored.data).toBeInstanceOf(set.max > 255 ? Uint16Array : Uint8Array);
     expect(Array.from(restored.data)).toEqual(Array.from(set.data));
     // The few images of a small set share one chain or a few (one per 2^16 pixels).
-    expect(decodeContainer(bytes).header.chains).toBe(defaultChains(set.shape[0], set.shape[1] * set.shape[2]));
+    expect((await describeFile(bytes)).segments[0]!.frames[0]!.chains).toBe(defaultChains(set.shape[0], set.shape[1] * set.shape[2]));
 
     const original = await readFile(set.file);
     expect((await bbans('compress', '--model', modelDir, set.file)).code).toBe(0);

@@ -3,13 +3,13 @@
 // in one line.
 
 import { checkModelMatches } from '../api.js';
-import { decodeContainer } from '../container.js';
+import { describe } from '../describe.js';
 import { loadModel } from '../models.js';
 import { toHex } from '../sha256.js';
 import { elementCount } from '../shape.js';
 import { IdxFormatError, readIdx, writeIdx } from '../data/idx.js';
 import { binarize } from '../data/binarize.js';
-import { checkOutput, readInput, writeOutput } from './files.js';
+import { checkOutput, readInput, withSource, writeOutput } from './files.js';
 import { parse } from './parse.js';
 import { CliError, UsageError } from './errors.js';
 
@@ -27,24 +27,31 @@ function readIdxOrFail(bytes: Uint8Array, path: string): { dims: number[]; data:
   }
 }
 
-export const INFO_USAGE = `usage: bbans info [--model M] FILE   prints the header of a .bbans file
+export const INFO_USAGE = `usage: bbans info [--model M] [--frames] FILE   what a .bbans file holds
+  Reads the headers and indexes only (nothing is decoded). --frames lists every frame.
   With --model (a model directory or a shipped model's name), also checks that the file was made
   with that model (MODEL_MISMATCH otherwise) and prints the model's held-out rate.`;
 
 export async function infoCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' } }, INFO_USAGE);
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, frames: { type: 'boolean' } }, INFO_USAGE);
   if (values.help) return void console.log(INFO_USAGE);
-  const { bytes } = await readInput(onlyInput(positionals, INFO_USAGE));
-  const { header, message } = decodeContainer(bytes);
-  const pixels = header.count * elementCount(header.itemShape);
-  console.log(`model             ${header.modelName} (fingerprint ${toHex(header.fingerprint)})
+  const info = await withSource(onlyInput(positionals, INFO_USAGE), describe);
+  const { header, count } = info;
+  const frames = info.segments.flatMap((s) => s.frames);
+  const pixels = count * elementCount(header.itemShape);
+  const versions = [...new Set(info.segments.map((s) => s.version))].join(', ');
+  const sizes = frames.map((f) => f.count);
+  console.log(`format            version ${versions}, ${info.segments.length} segment${info.segments.length === 1 ? '' : 's'}, ${frames.length} frame${frames.length === 1 ? '' : 's'}${sizes.length ? ` of ${Math.min(...sizes)}..${Math.max(...sizes)} images` : ''}
+model             ${header.modelName} (fingerprint ${toHex(header.fingerprint)})
 source            ${header.source}, ${8 * header.pixelBytes}-bit pixels
-images            ${header.count} x ${header.itemShape.join('x')}
-chains            ${header.chains}
+images            ${count} x ${header.itemShape.join('x')}
 latent bins       2^${header.binsLog2}
 precisions        posterior ${header.posteriorPrecision}, likelihood ${header.likelihoodPrecision}
-crc32             ${header.crc32.toString(16).padStart(8, '0')}
-size              ${bytes.length} bytes (message ${message.length}), ${pixels ? ((8 * bytes.length) / pixels).toFixed(4) : '-'} bits/pixel`);
+size              ${info.bytes} bytes, ${pixels ? ((8 * info.bytes) / pixels).toFixed(4) : '-'} bits/pixel`);
+  if (values.frames) {
+    console.log('frame     first    images      offset       bytes');
+    frames.forEach((f, i) => console.log(`${String(i).padStart(5)} ${String(f.first).padStart(9)} ${String(f.count).padStart(9)} ${String(f.offset).padStart(11)} ${String(f.bytes).padStart(11)}`));
+  }
   if (values.model === undefined) return;
   const model = await loadModel(values.model as string);
   checkModelMatches(header, model);

@@ -5,7 +5,8 @@
 // a file keeps that file's mode and modification time.
 
 import { type Stats } from 'node:fs';
-import { chmod, lstat, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, lstat, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { type ByteSource, bytesSource } from '../format/layout.js';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CliError, OutputClosed } from './errors.js';
@@ -30,6 +31,32 @@ export async function readInput(path: string): Promise<Input> {
   const stats = await stat(path).catch(fail);
   if (stats.isDirectory()) throw new CliError(`${path} is a directory`);
   return { bytes: new Uint8Array(await readFile(path).catch(fail)), stats };
+}
+
+/**
+ * Runs `use` on the input as a ByteSource: a file is read piece by piece where `use` asks (only
+ * what it needs of a large file), standard input whole.
+ */
+export async function withSource<T>(path: string, use: (source: ByteSource) => Promise<T>): Promise<T> {
+  if (path === STDIO) return use(bytesSource((await readInput(path)).bytes));
+  const fail = (error: unknown): never => {
+    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  };
+  const stats = await stat(path).catch(fail);
+  if (stats.isDirectory()) throw new CliError(`${path} is a directory`);
+  const handle = await open(path, 'r').catch(fail);
+  try {
+    return await use({
+      size: stats.size,
+      async read(offset, length) {
+        const buffer = new Uint8Array(Math.max(0, Math.min(length, stats.size - offset)));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        return buffer.subarray(0, bytesRead);
+      },
+    });
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Refuses an output that exists (unless `force`) or that is not a regular file (always); call before doing the work. */

@@ -4,17 +4,25 @@
 const SHOW_AFTER_MS = 1000;
 const WIDTH = 30;
 
-/** Returns an onProgress callback, or undefined when no bar should be drawn. */
-export function progressBar(label: string, quiet: boolean): ((done: number, total: number) => void) | undefined {
+/**
+ * Returns an onProgress callback, or undefined when no bar should be drawn. Without a total (a
+ * stream of unknown length) it counts images; finishProgress ends its line.
+ */
+export function progressBar(label: string, quiet: boolean): ((done: number, total?: number) => void) | undefined {
   if (quiet || !process.stderr.isTTY) return undefined;
   const started = Date.now();
   let drawn = false;
   return (done, total) => {
-    if (Date.now() - started < SHOW_AFTER_MS && done < total) return;
-    if (!drawn && done >= total) return; // finished before the bar was worth showing
-    const filled = total ? Math.round((WIDTH * done) / total) : WIDTH;
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done}/${total} images`);
+    const finished = total !== undefined && done >= total;
+    if (Date.now() - started < SHOW_AFTER_MS && !finished) return;
+    if (!drawn && finished) return; // finished before the bar was worth showing
+    if (total === undefined) {
+      process.stderr.write(`\r${label} ${done} images`);
+    } else {
+      const filled = total ? Math.round((WIDTH * done) / total) : WIDTH;
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done}/${total} images`);
+    }
     drawn = true;
-    if (done >= total) process.stderr.write('\n');
+    if (finished) process.stderr.write('\n');
   };
 }

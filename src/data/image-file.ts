@@ -3,7 +3,7 @@
 // rest is one image's shape. What a file came from travels in the compressed file (its source and,
 // for .npy, its header), so decompression restores it byte for byte.
 import type { Decompressed, ImageBatch } from '../api.js';
-import type { SourceFormat } from '../container.js';
+import type { SourceFormat } from '../format/fields.js';
 import { elementCount } from '../shape.js';
 import { pixelBytes } from '../pixels.js';
 import { IDX_UBYTE_TYPE, IdxFormatError, readIdx, writeIdx } from './idx.js';

@@ -4,7 +4,7 @@
 // training, and its codec.
 import * as tf from './tf.js';
 import { type DistributionCodec, MAX_TRIALS, bernoulli, betaBinomial, categoricalProbs } from '../codecs.js';
-import { MAX_ITEM_PIXELS } from '../container.js';
+import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, invalidModel, oneOf } from './spec-check.js';
 import { invalidArgument } from '../errors.js';
 import type { Architecture, Networks } from './architecture.js';

@@ -13,7 +13,7 @@ import { bernoulliLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js'
 import type { Architecture, Networks } from './architecture.js';
 import { localArCodecModel, validateLocalAr } from './local-ar-codec.js';
 import { buildEncoder, dense, deriveSeed, encoderOf } from './vae.js';
-import { MAX_ITEM_PIXELS } from '../container.js';
+import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 
 export type LocalPixelLikelihood = 'bernoulli' | 'logistic-mixture';

@@ -5,7 +5,7 @@
 //
 //   <dir>/manifest.json
 //   <dir>/<network>/model.json + weights.bin   (tfjs layers format), one folder per network
-import { FINGERPRINT_BYTES, MAX_MODEL_NAME } from '../container.js';
+import { FINGERPRINT_BYTES, MAX_MODEL_NAME } from '../format/fields.js';
 import { elementCount } from '../shape.js';
 import { architectureOf } from './architectures.js';
 import type { ModelSpec } from './spec.js';

@@ -1,0 +1,148 @@
+// The options of compress, decompress and their streaming forms: what each means, its default,
+// and the checks that refuse a typo or an out-of-range value (never clamped: a file holds the
+// settings the caller asked for, or the call fails).
+import { BbansError, invalidArgument, requireInteger } from './errors.js';
+import { MAX_SOURCE_HEADER, type SourceFormat, type StreamHeader } from './format/fields.js';
+import { MAX_FRAME_PIXELS } from './format/v2.js';
+import type { FramingOptions } from './compressor.js';
+import type { CodecModel } from './models.js';
+import { availableThreads } from './workers/pool.js';
+
+/** Told as frames finish how many images are done, and (when it is known) how many there are. */
+export type ProgressCallback = (done: number, total?: number) => void;
+
+/** What compress, compressStream and decompress, decompressStream have in common. */
+interface CodingOptions {
+  /** Workers that code frames in parallel (0: code on the calling thread). Default: the machine's cores. The bytes are the same for every count. */
+  threads?: number;
+  /** Cancels the work; the call then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called as frames finish. */
+  onProgress?: ProgressCallback;
+}
+
+export interface CompressOptions extends CodingOptions {
+  /**
+   * A shipped model by name ('mnist-8bit-ar', 'mnist-binary-ar', the paper's 'mnist-8bit' and
+   * 'mnist-binary'), a model directory (path in Node, or URL) as `bbans train` writes them, or a
+   * loaded model (loadModel, createModel). Default: the best shipped model for the data, the
+   * binary one when every pixel is 0 or 1 (BEST_SHIPPED_MODEL).
+   */
+  model?: string | URL | CodecModel;
+  /** Images per frame, the unit of parallel work and of random access (default: defaultFrameSize). */
+  frameSize?: number;
+  /**
+   * Independent chains in each frame; fewer cost less (~7 bytes each: an 8-byte head, less what
+   * it holds), more run faster (one SIMD lane each). A frame of fewer images has one per image.
+   * Default: defaultChains for the frame's images.
+   */
+  chains?: number;
+  /** 2^binsLog2 equal-mass latent bins per dimension (default: the model's, 12 for the shipped ones). */
+  binsLog2?: number;
+  posteriorPrecision?: number;
+  likelihoodPrecision?: number;
+  /** Recorded in the file so a tool can give back the same kind of file (the CLI restores idx and .npy files). */
+  source?: SourceFormat;
+  /** With source 'npy': the .npy file's header, stored so decompression restores the file byte for byte. */
+  sourceHeader?: Uint8Array;
+}
+
+export interface DecompressOptions extends CodingOptions {
+  /** The model to decode with (a name, directory, URL or loaded model); by default the shipped model named in the file. */
+  model?: string | URL | CodecModel;
+  /** Only images [from, to) (decompress only): just the frames that hold them are decoded. */
+  images?: [number, number];
+}
+
+/** The largest default chain count, and how many pixels a chain gets before another is added. */
+export const MAX_DEFAULT_CHAINS = 64;
+export const PIXELS_PER_CHAIN = 2 ** 16;
+
+/**
+ * The chain count of a frame of `count` images unless told: one chain per 2^16 pixels (about 84
+ * MNIST images), at least 1 and at most 64. The count is stored in each frame, so decoders never
+ * apply this rule.
+ */
+export function defaultChains(count: number, itemPixels: number): number {
+  return Math.max(1, Math.min(MAX_DEFAULT_CHAINS, count, Math.floor((count * itemPixels) / PIXELS_PER_CHAIN)));
+}
+
+/** Pixels per frame unless told: measured against rate, speed and random access (see the README's format section). */
+export const DEFAULT_FRAME_PIXELS = 2 ** 20;
+
+/** Images per frame unless told: 2^20 pixels' worth (1337 MNIST images), at least one image. */
+export function defaultFrameSize(itemPixels: number): number {
+  return Math.max(1, Math.round(DEFAULT_FRAME_PIXELS / itemPixels));
+}
+
+/** Most in-memory decompress gives back in one array; beyond it, decompressStream. */
+export const MAX_IN_MEMORY_PIXELS = 2 ** 30;
+
+const CODING_OPTIONS = ['threads', 'signal', 'onProgress'];
+export const COMPRESS_OPTIONS = ['model', 'frameSize', 'chains', 'binsLog2', 'posteriorPrecision', 'likelihoodPrecision', 'source', 'sourceHeader', ...CODING_OPTIONS];
+export const DECOMPRESS_OPTIONS = ['model', 'images', ...CODING_OPTIONS];
+const SOURCES: readonly SourceFormat[] = ['raw', 'idx', 'npy'];
+/** The most workers a call may ask for. */
+export const MAX_THREADS = 256;
+
+/** Refuses an options value that is not a plain object, a name it does not know (a typo), and values of the wrong kind. */
+export function checkOptions(who: string, options: unknown, known: string[]): void {
+  if (options === null || typeof options !== 'object') invalidArgument(`${who}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const unknown = Object.keys(options).filter((name) => !known.includes(name));
+  if (unknown.length) invalidArgument(`${who}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (known: ${known.join(', ')})`);
+  const { onProgress, signal, threads, source } = options as CompressOptions;
+  if (onProgress !== undefined && typeof onProgress !== 'function') invalidArgument(`${who}: onProgress must be a function`);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) invalidArgument(`${who}: signal must be an AbortSignal`);
+  if (threads !== undefined) requireInteger(`${who}: threads`, threads, 0, MAX_THREADS);
+  if (source !== undefined && !SOURCES.includes(source)) invalidArgument(`${who}: source must be one of ${SOURCES.join(', ')}, got ${JSON.stringify(source)}`);
+  signal?.throwIfAborted();
+}
+
+export function threadsOf(options: CodingOptions): number {
+  return options.threads ?? availableThreads();
+}
+
+function invalidImages(message: string): never {
+  throw new BbansError('INVALID_IMAGES', message);
+}
+
+/**
+ * The stream header and framing for compressing with `model`: the options checked, the defaults
+ * filled in. `count`, when known, bounds the chains (more chains than images are refused).
+ */
+export function compressionPlan(who: string, model: CodecModel, options: CompressOptions, images: { pixelBytes: 1 | 2; itemShape: number[]; count?: number }): { header: StreamHeader; framing: FramingOptions } {
+  const { pixelBytes, itemShape, count } = images;
+  const itemPixels = model.spec.pixels;
+  const frameSize = options.frameSize ?? defaultFrameSize(itemPixels);
+  if (options.frameSize !== undefined) requireInteger(`${who}: frameSize`, frameSize, 1, Math.max(1, Math.floor(MAX_FRAME_PIXELS / itemPixels)));
+  if (options.chains !== undefined) requireInteger(`${who}: chains`, options.chains, 1, Math.max(1, Math.min(frameSize, count ?? frameSize)));
+  const source = options.source ?? 'raw';
+  if ((source === 'npy') !== (options.sourceHeader !== undefined)) invalidImages("sourceHeader is given with source 'npy' and only then");
+  if (options.sourceHeader && options.sourceHeader.length > MAX_SOURCE_HEADER) invalidImages(`a source header of ${options.sourceHeader.length} bytes exceeds ${MAX_SOURCE_HEADER}`);
+  if (source === 'idx' && pixelBytes === 2) invalidImages('idx files hold 8-bit pixels; 16-bit pixels come as raw or npy');
+  const header: StreamHeader = {
+    source,
+    pixelBytes,
+    ...(options.sourceHeader && { sourceHeader: options.sourceHeader }),
+    modelName: model.name,
+    fingerprint: model.fingerprint,
+    binsLog2: options.binsLog2 ?? model.coding.binsLog2,
+    posteriorPrecision: options.posteriorPrecision ?? model.coding.posteriorPrecision,
+    likelihoodPrecision: options.likelihoodPrecision ?? model.coding.likelihoodPrecision,
+    itemShape: [...itemShape],
+  };
+  requireInteger(`${who}: binsLog2`, header.binsLog2, 1, 16);
+  requireInteger(`${who}: posteriorPrecision`, header.posteriorPrecision, header.binsLog2 + 1, 31);
+  requireInteger(`${who}: likelihoodPrecision`, header.likelihoodPrecision, 1, 31);
+  const threads = threadsOf(options);
+  const framing: FramingOptions = {
+    frameSize,
+    ...(options.chains !== undefined && { chains: options.chains }),
+    chainsFor: (images) => defaultChains(images, itemPixels),
+    maxPixelValue: model.spec.maxPixelValue,
+    modelName: model.name,
+    inFlight: Math.max(2, 2 * threads),
+    ...(options.signal && { signal: options.signal }),
+  };
+  return { header, framing };
+}

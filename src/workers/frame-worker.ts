@@ -1,0 +1,67 @@
+// A bbans worker (a worker_thread in Node, a module Web Worker in a browser): it loads models as
+// it is told (once each) and codes whole frames with src/frame-codec.ts, exactly as the calling
+// thread would. Its tfjs is its own, so the host's tfjs is never touched.
+import { BbansError } from '../errors.js';
+import { decodeFrame, encodeFrame } from '../frame-codec.js';
+import type { CodecModel } from '../models.js';
+import { useWasmBackend } from '../model/backend.js';
+import { nodeBuiltin } from '../node-builtins.js';
+import { type ModelTransfer, modelFromTransfer } from './transfer.js';
+import type { Job, Reply } from './protocol.js';
+
+interface Port {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  on(listener: (message: Job) => void): void;
+}
+
+function parentPort(): Port {
+  const threads = nodeBuiltin('node:worker_threads');
+  if (threads?.parentPort) {
+    const port = threads.parentPort;
+    return { postMessage: (m, t) => port.postMessage(m, t as never), on: (listener) => port.on('message', listener) };
+  }
+  const scope = globalThis as unknown as { postMessage(m: unknown, t?: Transferable[]): void; addEventListener(type: 'message', l: (e: MessageEvent<Job>) => void): void };
+  return { postMessage: (m, t) => scope.postMessage(m, t), on: (listener) => scope.addEventListener('message', (event) => listener(event.data)) };
+}
+
+const models = new Map<string, Promise<CodecModel>>();
+
+function modelOf(transfer: ModelTransfer | { key: string }): Promise<CodecModel> {
+  let model = models.get(transfer.key);
+  if (!model) {
+    if (!('kind' in transfer)) throw new Error(`worker: model ${transfer.key} was never sent`);
+    model = useWasmBackend().then(() => modelFromTransfer(transfer));
+    // A model that fails to load stays failed: every job naming it gets the same error.
+    models.set(transfer.key, model);
+  }
+  return model;
+}
+
+async function run(job: Job): Promise<{ result: unknown; transfer: Transferable[] }> {
+  const model = await modelOf(job.model);
+  if (job.op === 'encode') {
+    const frame = encodeFrame(model, job.settings, job.pixels, job.chains);
+    return { result: frame, transfer: [frame.message.buffer as ArrayBuffer] };
+  }
+  const pixels = decodeFrame(model, job.settings, job.frame);
+  return { result: pixels, transfer: [pixels.buffer as ArrayBuffer] };
+}
+
+const port = parentPort();
+// Jobs run one after another, in the order they came.
+let queue = Promise.resolve();
+port.on((job) => {
+  queue = queue.then(async () => {
+    let reply: Reply;
+    let transfer: Transferable[] = [];
+    try {
+      const done = await run(job);
+      reply = { id: job.id, ok: true, result: done.result };
+      transfer = done.transfer;
+    } catch (error) {
+      const code = error instanceof BbansError ? error.code : undefined;
+      reply = { id: job.id, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } };
+    }
+    port.postMessage(reply, transfer);
+  });
+});

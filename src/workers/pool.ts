@@ -1,0 +1,151 @@
+// The workers that code frames in parallel: worker_threads in Node, module Web Workers in a
+// browser. One pool per process, started on first use and grown to the most threads any call
+// asked for; idle workers do not keep Node running. Each call gets a FrameCoder that spreads its
+// frames over `threads` of them (the least busy first); a worker that dies fails its jobs with
+// WORKER_FAILED and is replaced on the next job.
+import { BbansError } from '../errors.js';
+import type { FrameCoder } from '../frame-coder.js';
+import type { Frame } from '../format/v2.js';
+import type { PixelArray } from '../pixels.js';
+import { nodeBuiltin } from '../node-builtins.js';
+import type { CodecModel } from '../models.js';
+import type { Job, Reply } from './protocol.js';
+import { type ModelTransfer, transferOf } from './transfer.js';
+
+/** The machine's cores: what `threads` is by default. */
+export function availableThreads(): number {
+  const os = nodeBuiltin('node:os');
+  if (os) return os.availableParallelism();
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return Number.isInteger(cores) && cores! > 0 ? cores! : 1;
+}
+
+/** What the pool needs of a worker, whichever kind it is. */
+interface WorkerHandle {
+  post(job: Job, transfer: Transferable[]): void;
+  /** Keeps the process alive while the worker has jobs (Node); a no-op in a browser. */
+  hold(busy: boolean): void;
+  terminate(): void;
+}
+
+type Events = { onReply(reply: Reply): void; onDeath(why: string): void };
+
+/** From the TypeScript sources (the tests, tsx), the worker loads tsx first and then the .ts entry. */
+function sourceWorker(Worker: typeof import('node:worker_threads').Worker): InstanceType<typeof Worker> {
+  // require.resolve finds tsx's CommonJS build of its API; the ES module build lies beside it.
+  const tsx = nodeBuiltin('node:module')!.createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./frame-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(nodeBuiltin('node:url')!.pathToFileURL(tsx).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+function spawnNode(events: Events): WorkerHandle {
+  const { Worker } = nodeBuiltin('node:worker_threads')!;
+  const worker = import.meta.url.endsWith('.ts') ? sourceWorker(Worker) : new Worker(new URL('./frame-worker.js', import.meta.url));
+  worker.on('message', (reply: Reply) => events.onReply(reply));
+  worker.on('error', (error) => events.onDeath(error.message));
+  worker.on('exit', (code) => events.onDeath(`it exited with code ${code}`));
+  worker.unref();
+  return {
+    post: (job, transfer) => worker.postMessage(job, transfer as never),
+    hold: (busy) => (busy ? worker.ref() : worker.unref()),
+    terminate: () => void worker.terminate(),
+  };
+}
+
+function spawnBrowser(events: Events): WorkerHandle {
+  // Written out so bundlers (Vite, webpack) see the worker and emit it.
+  const worker = new Worker(new URL('./frame-worker.js', import.meta.url), { type: 'module' });
+  worker.addEventListener('message', (event: MessageEvent<Reply>) => events.onReply(event.data));
+  worker.addEventListener('error', (event) => events.onDeath(event.message || 'it failed to start'));
+  return { post: (job, transfer) => worker.postMessage(job, transfer), hold: () => {}, terminate: () => worker.terminate() };
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+class PoolWorker {
+  readonly pending = new Map<number, Pending>();
+  readonly models = new Set<string>();
+  dead = false;
+  readonly #handle: WorkerHandle;
+
+  constructor() {
+    const events: Events = {
+      onReply: (reply) => {
+        const job = this.pending.get(reply.id);
+        if (!job) return;
+        this.pending.delete(reply.id);
+        this.#handle.hold(this.pending.size > 0);
+        if (reply.ok) job.resolve(reply.result);
+        else job.reject(reply.error.code ? new BbansError(reply.error.code, reply.error.message) : new Error(reply.error.message));
+      },
+      onDeath: (why) => {
+        if (this.dead) return;
+        this.dead = true;
+        for (const job of this.pending.values()) job.reject(new BbansError('WORKER_FAILED', `a bbans worker stopped: ${why}`));
+        this.pending.clear();
+        this.#handle.hold(false);
+      },
+    };
+    this.#handle = nodeBuiltin('node:worker_threads') ? spawnNode(events) : spawnBrowser(events);
+  }
+
+  run<T>(job: Job, transfer: Transferable[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(job.id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#handle.hold(true);
+      this.#handle.post(job, transfer);
+    });
+  }
+
+  terminate(): void {
+    this.#handle.terminate();
+  }
+}
+
+const workers: PoolWorker[] = [];
+let nextJob = 1;
+
+/** The least busy of the first `threads` workers, replacing dead ones. */
+function workerFor(threads: number): PoolWorker {
+  for (let i = 0; i < threads; i++) if (!workers[i] || workers[i]!.dead) workers[i] = new PoolWorker();
+  return workers.slice(0, threads).reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
+}
+
+/** Whole-buffer views move to the worker; any other view is copied first (so the caller's array is never detached). */
+function movable<T extends PixelArray | Uint8Array>(array: T): { array: T; transfer: Transferable[] } {
+  const own = array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : (array.slice() as T);
+  return { array: own, transfer: [own.buffer as ArrayBuffer] };
+}
+
+/** Codes frames with `model` on `threads` workers of the pool. */
+export function poolCoder(model: CodecModel, threads: number): FrameCoder {
+  let transfer: ModelTransfer | undefined;
+  const modelField = (worker: PoolWorker): Job['model'] => {
+    transfer ??= transferOf(model);
+    if (worker.models.has(transfer.key)) return { key: transfer.key };
+    worker.models.add(transfer.key);
+    return transfer;
+  };
+  return {
+    encode(settings, pixels, chains) {
+      const worker = workerFor(threads);
+      const moved = movable(pixels);
+      return worker.run<Frame>({ id: nextJob++, op: 'encode', model: modelField(worker), settings, pixels: moved.array, chains }, moved.transfer);
+    },
+    decode(settings, frame) {
+      const worker = workerFor(threads);
+      const moved = movable(frame.message);
+      return worker.run<PixelArray>({ id: nextJob++, op: 'decode', model: modelField(worker), settings, frame: { ...frame, message: moved.array } }, moved.transfer);
+    },
+    close() {},
+  };
+}
+
+/** Stops every worker (they start again on the next call). */
+export function stopWorkers(): void {
+  for (const worker of workers.splice(0)) worker.terminate();
+}

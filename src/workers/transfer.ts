@@ -1,0 +1,43 @@
+// How a model reaches a worker: by where it was loaded from (the worker loads it itself, checking
+// it as loadModel always does), or, for a model made in memory (createModel), as its networks'
+// tfjs topology and weights. The worker's copy must have the same fingerprint, or it is refused.
+import * as tf from '../model/tf.js';
+import { BbansError } from '../errors.js';
+import { type CodecModel, codecModelOf, loadModel } from '../models.js';
+import type { CodingDefaults } from '../model/manifest.js';
+import type { ModelSpec } from '../model/spec.js';
+import { toHex } from '../sha256.js';
+
+export type ModelTransfer =
+  | { kind: 'load'; key: string; source: string }
+  | {
+    kind: 'networks'; key: string; spec: ModelSpec; itemShape: number[]; coding: CodingDefaults;
+    networks: Record<string, { topology: object; weights: Float32Array[] }>;
+  };
+
+/** What to send a worker so it can rebuild `model`; `key` names it in the worker's cache. */
+export function transferOf(model: CodecModel): ModelTransfer {
+  const key = `${model.name}@${toHex(model.fingerprint)}`;
+  if (model.source !== undefined) return { kind: 'load', key, source: model.source };
+  const networks = Object.fromEntries(Object.entries(model.vae.networks).map(([name, network]) => [name, {
+    topology: network.toJSON(null, false) as object,
+    weights: network.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array)),
+  }]));
+  return { kind: 'networks', key, spec: model.spec, itemShape: model.itemShape, coding: model.coding, networks };
+}
+
+/** The worker's side: the model a transfer describes. */
+export async function modelFromTransfer(transfer: ModelTransfer): Promise<CodecModel> {
+  if (transfer.kind === 'load') return loadModel(transfer.source);
+  const networks: Record<string, tf.LayersModel> = {};
+  for (const [name, { topology, weights }] of Object.entries(transfer.networks)) {
+    const network = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
+    network.setWeights(weights.map((values, i) => tf.tensor(values, network.weights[i]!.shape as number[])));
+    networks[name] = network;
+  }
+  const model = codecModelOf(transfer.spec, transfer.itemShape, networks, transfer.coding);
+  if (`${model.name}@${toHex(model.fingerprint)}` !== transfer.key) {
+    throw new BbansError('INVALID_MODEL', `model ${transfer.spec.name} does not rebuild exactly in a worker (its layers may be custom ones); use threads: 0`);
+  }
+  return model;
+}
