@@ -5,7 +5,7 @@
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import type { SourceFormat, StreamHeader } from './format/fields.js';
-import { type FrameRef, bytesSource, readLayout } from './format/layout.js';
+import { type FrameRef, type Layout, bytesSource, readLayout } from './format/layout.js';
 import { FrameCompressor } from './compressor.js';
 import { type DecodedFrame, FrameDecompressor } from './decompressor.js';
 import { coderFor } from './frame-coder.js';
@@ -55,7 +55,7 @@ export async function modelFor(choice: string | URL | CodecModel): Promise<Codec
 }
 
 /** Throws INVALID_IMAGES unless the model takes images of this shape. */
-function checkShapeFits(model: CodecModel, itemShape: number[]): void {
+export function checkShape(model: CodecModel, itemShape: number[]): void {
   const flatFits = model.itemShape.length !== 2 && elementCount(itemShape) === model.spec.pixels;
   if (itemShape.join('x') !== model.itemShape.join('x') && !flatFits) {
     invalidImages(`model ${model.name} codes ${model.itemShape.join('x')} images, got images of ${itemShape.join('x')}`);
@@ -77,7 +77,7 @@ export async function compress(images: PixelArray | ImageBatch, options: Compres
   await useWasmBackend();
   const model = await modelFor(options.model ?? bestShippedModelFor(pixelsOf(images)));
   const { data, shape } = asBatch(images, model.itemShape);
-  checkShapeFits(model, shape.slice(1));
+  checkShape(model, shape.slice(1));
   const count = shape[0]!;
   const { header, framing } = compressionPlan('compress', model, options, { pixelBytes: data instanceof Uint16Array ? 2 : 1, itemShape: shape.slice(1), count });
   const onProgress = options.onProgress;
@@ -120,40 +120,52 @@ export async function modelForHeader(header: StreamHeader, choice: DecompressOpt
   return model;
 }
 
-/** The frames' images as one batch, `skip` images dropped from the front and only `count` kept. */
-function joinFrames(header: StreamHeader, frames: DecodedFrame[], skip: number, count: number): Decompressed {
-  const itemPixels = elementCount(header.itemShape);
-  if (count * itemPixels > MAX_IN_MEMORY_PIXELS) {
-    throw new BbansError('HEADER_LIMIT', `${count} images of ${header.itemShape.join('x')} exceed the ${MAX_IN_MEMORY_PIXELS} pixels decompress gives back in one array; use decompressStream`);
-  }
-  const data = header.pixelBytes === 2 ? new Uint16Array(count * itemPixels) : new Uint8Array(count * itemPixels);
-  let at = -skip * itemPixels;
-  for (const frame of frames) {
-    const from = Math.max(0, -at);
-    const part = frame.data.subarray(from, Math.min(frame.data.length, data.length - at));
-    data.set(part, at + from);
-    at += frame.data.length;
-  }
+/** The images of a file (or frame) as a batch, with what the header says of them. */
+export function batchOf(header: StreamHeader, data: PixelArray): Decompressed {
   return {
-    data, shape: [count, ...header.itemShape], modelName: header.modelName, source: header.source,
+    data, shape: [data.length / elementCount(header.itemShape), ...header.itemShape], modelName: header.modelName, source: header.source,
     ...(header.sourceHeader && { sourceHeader: header.sourceHeader }),
   };
+}
+
+function checkInMemory(pixels: number): void {
+  if (pixels > MAX_IN_MEMORY_PIXELS) {
+    throw new BbansError('HEADER_LIMIT', `${pixels} pixels exceed the ${MAX_IN_MEMORY_PIXELS} decompress gives back in one array; use decompressStream`);
+  }
+}
+
+/** The batches as one, within the in-memory limit. */
+function joinBatches(header: StreamHeader, batches: Decompressed[]): Decompressed {
+  const length = batches.reduce((n, b) => n + b.data.length, 0);
+  checkInMemory(length);
+  const data = header.pixelBytes === 2 ? new Uint16Array(length) : new Uint8Array(length);
+  let at = 0;
+  for (const batch of batches) {
+    data.set(batch.data, at);
+    at += batch.data.length;
+  }
+  return batchOf(header, data);
 }
 
 export async function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Promise<Decompressed> {
   checkOptions('decompress', options, DECOMPRESS_OPTIONS);
   if (!(bytes instanceof Uint8Array)) invalidArgument('decompress: bytes must be a Uint8Array');
+  if (options.images !== undefined) {
+    const layout = await readLayout(bytesSource(bytes));
+    const batches: Decompressed[] = [];
+    for await (const batch of decompressRange(layout, options.images, options)) batches.push(batch);
+    return joinBatches(layout.header, batches);
+  }
   await useWasmBackend();
-  if (options.images !== undefined) return decompressRange(bytes, options.images, options);
   const open = async (header: StreamHeader) => coderFor(await modelForHeader(header, options.model), threadsOf(options));
   const onProgress = options.onProgress;
   const decompressor = new FrameDecompressor(open, { inFlight: 2 * Math.max(1, threadsOf(options)), ...(onProgress && { onProgress }), ...(options.signal && { signal: options.signal }) });
-  const frames: DecodedFrame[] = [];
-  let images = 0;
-  const keep = (decoded: DecodedFrame[]): void => {
-    for (const frame of decoded) {
-      images += frame.count;
-      frames.push(frame);
+  const batches: Decompressed[] = [];
+  let pixels = 0;
+  const keep = (frames: DecodedFrame[]): void => {
+    for (const frame of frames) {
+      checkInMemory((pixels += frame.data.length)); // as soon as the total passes the limit, not after decoding the rest
+      batches.push(batchOf(frame.header, frame.data));
     }
   };
   try {
@@ -162,27 +174,39 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
   } finally {
     decompressor.close();
   }
-  return joinFrames(decompressor.header!, frames, 0, images);
+  return joinBatches(decompressor.header!, batches);
 }
 
-/** Decodes only the frames holding images [from, to). */
-async function decompressRange(bytes: Uint8Array, range: [number, number], options: DecompressOptions): Promise<Decompressed> {
-  const layout = await readLayout(bytesSource(bytes));
+/**
+ * Images [from, to) of a file, one batch per frame that holds any of them, in order: only those
+ * frames are read and decoded, a few at a time.
+ */
+export async function* decompressRange(layout: Layout, range: [number, number], options: Omit<DecompressOptions, 'images'>): AsyncGenerator<Decompressed> {
   if (!Array.isArray(range) || range.length !== 2) invalidArgument('decompress: images must be [from, to)');
   const [from, to] = range;
   requireInteger('decompress: images[0]', from, 0, layout.count);
   requireInteger('decompress: images[1]', to, from, layout.count);
-  const wanted: FrameRef[] = layout.frames.filter((f) => f.first < to && f.first + f.count > from);
+  await useWasmBackend();
+  const wanted = layout.frames.filter((f) => f.first < to && f.first + f.count > from);
   const coder = coderFor(await modelForHeader(layout.header, options.model), threadsOf(options));
-  const pipeline = new Pipeline<DecodedFrame>(2 * Math.max(1, threadsOf(options)), options.signal);
+  const pipeline = new Pipeline<{ ref: FrameRef; data: PixelArray }>(2 * Math.max(1, threadsOf(options)), options.signal);
   let done = 0;
+  const trimmed = function* (frames: Array<{ ref: FrameRef; data: PixelArray }>): Generator<Decompressed> {
+    for (const { ref, data } of frames) {
+      const itemPixels = elementCount(ref.header.itemShape);
+      const first = Math.max(from, ref.first);
+      const last = Math.min(to, ref.first + ref.count);
+      done += last - first;
+      options.onProgress?.(done, to - from);
+      yield batchOf(ref.header, data.subarray((first - ref.first) * itemPixels, (last - ref.first) * itemPixels));
+    }
+  };
   try {
     for (const ref of wanted) {
-      await pipeline.add(async () => ({ header: ref.header, data: await coder.decode(settingsOf(ref.header), await ref.load()), count: ref.count }));
+      await pipeline.add(async () => ({ ref, data: await coder.decode(settingsOf(ref.header), await ref.load()) }));
+      yield* trimmed(pipeline.finished());
     }
-    const frames = await pipeline.drain();
-    for (const frame of frames) options.onProgress?.((done += frame.count), to - from);
-    return joinFrames(layout.header, frames, from - (wanted[0]?.first ?? from), to - from);
+    yield* trimmed(await pipeline.drain());
   } finally {
     pipeline.abandon();
     coder.close();

@@ -43,7 +43,7 @@ export interface CompressOptions extends CodingOptions {
   likelihoodPrecision?: number;
   /** Recorded in the file so a tool can give back the same kind of file (the CLI restores idx and .npy files). */
   source?: SourceFormat;
-  /** With source 'npy': the .npy file's header, stored so decompression restores the file byte for byte. */
+  /** The source file's header (with source 'npy' always, with 'idx' optionally), stored so decompression restores the file byte for byte. */
   sourceHeader?: Uint8Array;
 }
 
@@ -117,7 +117,7 @@ export function compressionPlan(who: string, model: CodecModel, options: Compres
   if (options.frameSize !== undefined) requireInteger(`${who}: frameSize`, frameSize, 1, Math.max(1, Math.floor(MAX_FRAME_PIXELS / itemPixels)));
   if (options.chains !== undefined) requireInteger(`${who}: chains`, options.chains, 1, Math.max(1, Math.min(frameSize, count ?? frameSize)));
   const source = options.source ?? 'raw';
-  if ((source === 'npy') !== (options.sourceHeader !== undefined)) invalidImages("sourceHeader is given with source 'npy' and only then");
+  if (source === 'npy' ? options.sourceHeader === undefined : source === 'raw' && options.sourceHeader !== undefined) invalidImages("sourceHeader comes with source 'npy' (always) or 'idx' (optionally), and only then");
   if (options.sourceHeader && options.sourceHeader.length > MAX_SOURCE_HEADER) invalidImages(`a source header of ${options.sourceHeader.length} bytes exceeds ${MAX_SOURCE_HEADER}`);
   if (source === 'idx' && pixelBytes === 2) invalidImages('idx files hold 8-bit pixels; 16-bit pixels come as raw or npy');
   const header: StreamHeader = {

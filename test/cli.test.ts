@@ -171,7 +171,7 @@ describe('gzip and zstd conventions', () => {
     expect((await readdir(dir)).filter((f) => f === 'digits.idx.bbans.tmp')).toEqual([]);
   }, 60_000);
 
-  it('kill -9 in the middle of compressing leaves no output (nor a temporary file) and the input untouched', async () => {
+  it('kill -9 in the middle of compressing leaves no output and the input untouched; the next run clears its temporary file', async () => {
     const input = at('big.idx');
     // The test set six times: about half a minute of coding here, so the kill lands mid-chain.
     const mnist = loadMnistImages('test').pixels;
@@ -185,9 +185,14 @@ describe('gzip and zstd conventions', () => {
     expect(early, 'bbans finished before the kill; the test needs a longer job').toBeUndefined();
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    expect((await readdir(dir)).filter((name) => name.startsWith('big') || name.startsWith('.big'))).toEqual(['big.idx']);
+    const left = (await readdir(dir)).filter((name) => name.startsWith('big') || name.startsWith('.big'));
+    // Output streams to a hidden temporary file, renamed into place only when complete.
+    expect(left.filter((name) => name !== 'big.idx')).toEqual([expect.stringMatching(/^\.big\.idx\.bbans\.\d+-[0-9a-f]{12}\.tmp$/)]);
     expect((await readFile(input)).equals(before), 'input unchanged').toBe(true); // toEqual on 47 MB would take minutes
     await rm(input);
+    await writeFile(at('one.raw'), mnist.subarray(0, 784));
+    expect((await bbans('compress', '-q', '--shape', '28,28', '-o', at('big.idx.bbans'), at('one.raw'))).code).toBe(0);
+    expect((await readdir(dir)).filter((name) => name.startsWith('big') || name.startsWith('.big'))).toEqual(['big.idx.bbans']);
   }, 60_000);
 
   it('a reader that goes away (| true) ends bbans quietly with 141, as SIGPIPE ends gzip', () => {

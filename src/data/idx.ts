@@ -31,11 +31,8 @@ const TYPE_NAMES: Record<number, string> = {
   0x0e: 'float64',
 };
 
-/**
- * Parses an idx ubyte file. The returned data is a view into `bytes` (no copy).
- * Throws IdxFormatError for foreign files, other element types, or truncated data.
- */
-export function readIdx(bytes: Uint8Array): IdxArray {
+/** Reads an idx ubyte header: the dimensions and where the data starts. Throws IdxFormatError if `bytes` ends inside it. */
+export function readIdxHeader(bytes: Uint8Array): { dims: number[]; headerBytes: number } {
   if (bytes.length < HEADER_FIXED_BYTES) {
     throw new IdxFormatError(`file of ${bytes.length} bytes is too short for an idx header`);
   }
@@ -62,7 +59,15 @@ export function readIdx(bytes: Uint8Array): IdxArray {
   for (let axis = 0; axis < rank; axis++) {
     dims.push(view.getUint32(HEADER_FIXED_BYTES + BYTES_PER_DIM * axis, false));
   }
+  return { dims, headerBytes };
+}
 
+/**
+ * Parses an idx ubyte file. The returned data is a view into `bytes` (no copy).
+ * Throws IdxFormatError for foreign files, other element types, or truncated data.
+ */
+export function readIdx(bytes: Uint8Array): IdxArray {
+  const { dims, headerBytes } = readIdxHeader(bytes);
   const expectedDataBytes = elementCount(dims);
   const actualDataBytes = bytes.length - headerBytes;
   if (actualDataBytes < expectedDataBytes) {
@@ -78,9 +83,8 @@ export function readIdx(bytes: Uint8Array): IdxArray {
   return { dims, data: bytes.subarray(headerBytes, headerBytes + expectedDataBytes) };
 }
 
-/** Serialises a byte array as an idx ubyte file (the inverse of readIdx). */
-export function writeIdx(array: IdxArray): Uint8Array {
-  const { dims, data } = array;
+/** The header of an idx ubyte file of these dimensions. */
+export function idxHeader(dims: number[]): Uint8Array {
   if (dims.length === 0 || dims.length > 255) {
     throw new IdxFormatError(`rank must be 1..255, got ${dims.length}`);
   }
@@ -89,16 +93,24 @@ export function writeIdx(array: IdxArray): Uint8Array {
       throw new IdxFormatError(`dimension ${dim} is not a uint32`);
     }
   }
-  if (elementCount(dims) !== data.length) {
-    throw new IdxFormatError(`dims [${dims.join(', ')}] hold ${elementCount(dims)} bytes, data has ${data.length}`);
-  }
-  const headerBytes = HEADER_FIXED_BYTES + BYTES_PER_DIM * dims.length;
-  const out = new Uint8Array(headerBytes + data.length);
+  const out = new Uint8Array(HEADER_FIXED_BYTES + BYTES_PER_DIM * dims.length);
   out[2] = IDX_UBYTE_TYPE;
   out[3] = dims.length;
   const view = new DataView(out.buffer);
   dims.forEach((dim, axis) => view.setUint32(HEADER_FIXED_BYTES + BYTES_PER_DIM * axis, dim, false));
-  out.set(data, headerBytes);
+  return out;
+}
+
+/** Serialises a byte array as an idx ubyte file (the inverse of readIdx). */
+export function writeIdx(array: IdxArray): Uint8Array {
+  const { dims, data } = array;
+  const header = idxHeader(dims);
+  if (elementCount(dims) !== data.length) {
+    throw new IdxFormatError(`dims [${dims.join(', ')}] hold ${elementCount(dims)} bytes, data has ${data.length}`);
+  }
+  const out = new Uint8Array(header.length + data.length);
+  out.set(header);
+  out.set(data, header.length);
   return out;
 }
 

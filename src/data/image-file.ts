@@ -5,9 +5,9 @@
 import type { Decompressed, ImageBatch } from '../api.js';
 import type { SourceFormat } from '../format/fields.js';
 import { elementCount } from '../shape.js';
-import { pixelBytes } from '../pixels.js';
-import { IDX_UBYTE_TYPE, IdxFormatError, readIdx, writeIdx } from './idx.js';
-import { NpyFormatError, isNpy, npyHeaderDtype, readNpy, writeNpy } from './npy.js';
+import { type PixelArray, pixelBytes } from '../pixels.js';
+import { IDX_UBYTE_TYPE, IdxFormatError, idxHeader, readIdx, readIdxHeader } from './idx.js';
+import { NpyFormatError, isNpy, npyData, npyHeader, npyHeaderDtype, readNpy, readNpyHeader } from './npy.js';
 
 export class ImageFileError extends Error {
   constructor(message: string) {
@@ -63,11 +63,38 @@ export function readImageFile(bytes: Uint8Array, name: string, shape?: number[])
   return file;
 }
 
+/** What a file of images was, as far as writing one like it goes. */
+export type ImageFileKind = Pick<Decompressed, 'source' | 'sourceHeader'> & { itemShape: number[] };
+
+/** The count of images the stored file header (.npy, idx) says, if there is one. */
+export function storedCount(kind: ImageFileKind): number | undefined {
+  if (!kind.sourceHeader) return undefined;
+  return kind.source === 'npy' ? readNpyHeader(kind.sourceHeader).shape[0] : readIdxHeader(kind.sourceHeader).dims[0];
+}
+
+/** The header of a file of `count` images like the one compressed (the stored one when it still fits). */
+export function imageFileHead(kind: ImageFileKind, count: number): Uint8Array {
+  const shape = [count, ...kind.itemShape];
+  if (kind.source === 'idx') return idxHeader(shape);
+  if (kind.source !== 'npy') return new Uint8Array(0);
+  const stored = kind.sourceHeader!;
+  const fits = readNpyHeader(stored).shape.join() === shape.join();
+  return npyHeader(npyHeaderDtype(stored), shape, fits ? stored : undefined);
+}
+
+/** The bytes of these pixels in such a file (raw 16-bit pixels are little-endian, the bytes the checksums cover). */
+export function imageFileBody(kind: ImageFileKind, data: PixelArray): Uint8Array {
+  if (kind.source === 'npy') return npyData(npyHeaderDtype(kind.sourceHeader!), data);
+  return pixelBytes(data);
+}
+
 /** The file a decompressed batch came from, byte for byte. */
 export function writeImageFile(decoded: Decompressed): Uint8Array {
-  const { data, shape, source, sourceHeader } = decoded;
-  if (source === 'npy') return writeNpy({ dtype: npyHeaderDtype(sourceHeader!), shape, data, header: sourceHeader });
-  if (source === 'idx') return writeIdx({ dims: shape, data: data as Uint8Array });
-  // Raw 16-bit pixels are little-endian, the bytes the compressed file's checksum covers.
-  return pixelBytes(data);
+  const kind = { ...decoded, itemShape: decoded.shape.slice(1) };
+  const head = imageFileHead(kind, decoded.shape[0]!);
+  const body = imageFileBody(kind, decoded.data);
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
+  return out;
 }

@@ -139,38 +139,47 @@ export function writeNpy(array: {
   }
   if (dtype === '|b1') checkBool(data as Uint8Array, shape, 'data');
 
-  let header: Uint8Array;
-  if (array.header !== undefined) {
-    header = array.header;
-    if (!(header instanceof Uint8Array)) throw new NpyFormatError(`header must be a Uint8Array, got ${typeName(header)}`);
-    const parsed = parseHeader(header, 'header');
-    if (parsed.headerBytes !== header.length) {
-      throw new NpyFormatError(
-        `the given header is ${header.length} bytes but its length field says ${parsed.headerBytes}`,
-      );
-    }
-    if (parsed.dtype !== dtype) {
-      throw new NpyFormatError(`the given header describes dtype ${parsed.dtype}, the array is ${dtype}`);
-    }
-    if (shapeText(parsed.shape) !== shapeText(shape)) {
-      throw new NpyFormatError(
-        `the given header describes shape ${shapeText(parsed.shape)}, the array has shape ${shapeText(shape)}`,
-      );
-    }
-  } else {
-    header = canonicalHeader(dtype, shape);
-  }
-
-  const out = new Uint8Array(header.length + count * ITEM_BYTES[dtype]);
+  const header = npyHeader(dtype, shape, array.header);
+  const body = npyData(dtype, data);
+  const out = new Uint8Array(header.length + body.length);
   out.set(header, 0);
-  if (!wide) {
-    out.set(data, header.length);
-  } else {
-    const view = new DataView(out.buffer, header.length);
-    const little = dtype === '<u2';
-    for (let i = 0; i < count; i++) view.setUint16(2 * i, data[i]!, little);
-  }
+  out.set(body, header.length);
   return out;
+}
+
+/**
+ * The header of a .npy file of this dtype and shape: `given` verbatim after checking it describes
+ * them, else the canonical one.
+ */
+export function npyHeader(dtype: NpyDtype, shape: number[], given?: Uint8Array): Uint8Array {
+  if (given === undefined) return canonicalHeader(dtype, shape);
+  if (!(given instanceof Uint8Array)) throw new NpyFormatError(`header must be a Uint8Array, got ${typeName(given)}`);
+  const parsed = parseHeader(given, 'header');
+  if (parsed.headerBytes !== given.length) {
+    throw new NpyFormatError(`the given header is ${given.length} bytes but its length field says ${parsed.headerBytes}`);
+  }
+  if (parsed.dtype !== dtype) {
+    throw new NpyFormatError(`the given header describes dtype ${parsed.dtype}, the array is ${dtype}`);
+  }
+  if (shapeText(parsed.shape) !== shapeText(shape)) {
+    throw new NpyFormatError(`the given header describes shape ${shapeText(parsed.shape)}, the array has shape ${shapeText(shape)}`);
+  }
+  return given;
+}
+
+/** The data bytes of a .npy file: bytes as they are, 16-bit values in the dtype's byte order. */
+export function npyData(dtype: NpyDtype, data: Uint8Array | Uint16Array): Uint8Array {
+  if (ITEM_BYTES[dtype] === 1) return data as Uint8Array;
+  const out = new Uint8Array(2 * data.length);
+  const view = new DataView(out.buffer);
+  const little = dtype === '<u2';
+  for (let i = 0; i < data.length; i++) view.setUint16(2 * i, data[i]!, little);
+  return out;
+}
+
+/** The dtype, shape and length of a .npy file's header at the start of `bytes`. */
+export function readNpyHeader(bytes: Uint8Array): { dtype: NpyDtype; shape: number[]; headerBytes: number } {
+  return parseHeader(bytes, 'file');
 }
 
 /** The header numpy >= 1.24 writes with np.save for a C-order array of this dtype and shape. */

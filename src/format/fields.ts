@@ -24,7 +24,7 @@ export interface StreamHeader {
   source: SourceFormat;
   /** Bytes per pixel value: 2 for 16-bit pixels. */
   pixelBytes: 1 | 2;
-  /** The source file's own header (a .npy header), to restore it byte for byte. */
+  /** The source file's own header (always for .npy, optionally for idx), to restore it byte for byte. */
   sourceHeader?: Uint8Array;
   modelName: string;
   fingerprint: Uint8Array;
@@ -79,15 +79,13 @@ export function readItemShape(r: ByteReader): number[] {
   return itemShape;
 }
 
-/** The .npy header, present exactly when the source is npy. */
-export function writeSourceHeader(w: ByteWriter, h: StreamHeader): void {
-  if (h.source !== 'npy') return;
-  w.varint(h.sourceHeader!.length);
-  w.raw(h.sourceHeader!);
+export function writeSourceHeader(w: ByteWriter, sourceHeader: Uint8Array): void {
+  w.varint(sourceHeader.length);
+  w.raw(sourceHeader);
 }
 
-export function readSourceHeader(r: ByteReader, source: SourceFormat): Uint8Array | undefined {
-  return source === 'npy' ? r.raw(r.varint('npy header length', MAX_SOURCE_HEADER), 'npy header').slice() : undefined;
+export function readSourceHeader(r: ByteReader): Uint8Array {
+  return r.raw(r.varint('source header length', MAX_SOURCE_HEADER), 'source header').slice();
 }
 
 export function hasMagic(bytes: Uint8Array): boolean {

@@ -40,7 +40,7 @@ export function readV1Prefix(bytes: Uint8Array): V1Prefix {
   }
   if (chains > Math.max(1, count)) throw new BbansError('CORRUPT_MESSAGE', `header says ${chains} chains for ${count} images`);
   const crc32 = r.u32('checksum');
-  const sourceHeader = readSourceHeader(r, fields.source);
+  const sourceHeader = fields.source === 'npy' ? readSourceHeader(r) : undefined;
   const header = { ...fields, itemShape, ...(sourceHeader && { sourceHeader }) };
   return { header, count, crc32, messageOffset: r.at, maxMessageBytes: 8 + 8 * chains + 4 * maxTailWords(count, itemPixels) };
 }

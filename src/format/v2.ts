@@ -4,7 +4,7 @@
 //   header  = magic "BBAN" | version 2 | source u8 | model name (u8 length + ASCII)
 //             | model fingerprint (16 bytes) | binsLog2 u8 | posteriorPrecision u8
 //             | likelihoodPrecision u8 | rank u8 | dims varint x rank
-//             | npy header (varint length + bytes), only when the source is npy
+//             | source file's header (varint length + bytes; length 0: none)
 //   frame   = "F" | images varint | crc32 of the frame's pixels u32 | chains varint
 //             | borrowed words varint | tail words varint | heads (8 bytes per chain) | tail (4 bytes per word)
 //   index   = "X" | header bytes varint | frames varint | (frame bytes varint, images varint) per frame
@@ -57,7 +57,7 @@ export function writeHeader(header: StreamHeader): Uint8Array {
   w.u8(VERSION);
   writeModelFields(w, header);
   writeItemShape(w, header.itemShape);
-  writeSourceHeader(w, header);
+  writeSourceHeader(w, header.sourceHeader ?? new Uint8Array(0));
   return w.done();
 }
 
@@ -65,8 +65,10 @@ export function writeHeader(header: StreamHeader): Uint8Array {
 export function readHeaderFields(r: ByteReader): StreamHeader {
   const fields = readModelFields(r);
   const itemShape = readItemShape(r);
-  const sourceHeader = readSourceHeader(r, fields.source);
-  return { ...fields, itemShape, ...(sourceHeader && { sourceHeader }) };
+  const sourceHeader = readSourceHeader(r);
+  if (fields.source === 'npy' && sourceHeader.length === 0) corrupt('an npy source without its header');
+  if (fields.source === 'raw' && sourceHeader.length > 0) corrupt('raw pixels with a source header');
+  return { ...fields, itemShape, ...(sourceHeader.length > 0 && { sourceHeader }) };
 }
 
 export function writeFrame(frame: Frame): Uint8Array {
