@@ -1,0 +1,178 @@
+// The scale targets of format version 2, measured (a script that prints tables, not a test):
+//   1. threads: compress and decompress of the whole 10k MNIST test set on 1 and 2 workers, both models;
+//   2. random access: decoding one image of the 10k file against decoding all of it;
+//   3. framing: the rate cost of the default frame size (and others) against one frame;
+//   4. event loop: the longest stall of a 1 ms timer while compress codes the 10k images;
+//   5. memory: peak RSS of the CLI compressing and decompressing 1,000,000 images (the test set 100
+//      times over) as files, and through a pipe.
+// Timings are best of --repeat runs on a warm worker pool (its start-up is timed once, separately).
+//
+//   npm run bench:scale [-- --repeat R] [--parts 1,2,3,4,5] [--json]
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { compress, decompress, describe } from '../dist/index.js';
+import { loadBinarizedMnistTest, loadMnistImages } from '../dist/data/mnist.js';
+import { writeIdx } from '../dist/data/idx.js';
+
+const { values: args } = parseArgs({
+  options: {
+    repeat: { type: 'string', default: '3' },
+    parts: { type: 'string', default: '1,2,3,4,5' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const repeat = Number(args.repeat);
+const parts = new Set(args.parts.split(',').map(Number));
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const results = [];
+const report = (row) => {
+  results.push(row);
+  if (args.json) console.log(JSON.stringify(row));
+};
+
+const sets = [
+  { model: 'mnist-8bit-ar', pixels: loadMnistImages('test').pixels },
+  { model: 'mnist-binary-ar', pixels: loadBinarizedMnistTest().pixels },
+];
+
+async function best(run) {
+  let fastest = Infinity;
+  let value;
+  for (let r = 0; r < repeat; r++) {
+    const started = performance.now();
+    value = await run();
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return { ms: fastest, value };
+}
+
+const table = (title, head, rows) => {
+  if (args.json) return;
+  console.log(`\n${title}\n${head.join(' | ')}\n${head.map(() => '---').join(' | ')}`);
+  for (const row of rows) console.log(row.join(' | '));
+};
+
+// Worker start-up, once: a first call on two fresh workers, which load the model.
+if (parts.has(1)) {
+  const started = performance.now();
+  await compress(sets[0].pixels.subarray(0, 784), { model: sets[0].model, threads: 2 });
+  const ms = performance.now() - started;
+  report({ kind: 'startup', ms });
+  table('worker pool start-up (first call: two workers, tfjs, one model)', ['ms'], [[ms.toFixed(0)]]);
+}
+
+// 1. threads
+const threadRows = [];
+const files = {};
+for (const { model, pixels } of parts.has(1) || parts.has(2) ? sets : []) {
+  await compress(pixels.subarray(0, 784 * 64), { model, threads: 2 }); // both workers hold the model
+  const times = {};
+  for (const threads of [1, 2]) {
+    const c = await best(() => compress(pixels, { model, threads }));
+    const d = await best(() => decompress(c.value, { threads }));
+    if (Buffer.compare(Buffer.from(d.value.data), Buffer.from(pixels)) !== 0) throw new Error(`${model}: round trip failed`);
+    times[threads] = { c: c.ms, d: d.ms, bytes: c.value };
+  }
+  if (Buffer.compare(Buffer.from(times[1].bytes), Buffer.from(times[2].bytes)) !== 0) throw new Error(`${model}: 1 and 2 threads wrote different bytes`);
+  files[model] = times[2].bytes;
+  const row = { kind: 'threads', model, compress1: times[1].c, compress2: times[2].c, decompress1: times[1].d, decompress2: times[2].d };
+  report(row);
+  threadRows.push([model, (row.compress1 / 1000).toFixed(2), (row.compress2 / 1000).toFixed(2), `${(row.compress1 / row.compress2).toFixed(2)}x`,
+    (row.decompress1 / 1000).toFixed(2), (row.decompress2 / 1000).toFixed(2), `${(row.decompress1 / row.decompress2).toFixed(2)}x`]);
+}
+if (parts.has(1)) table('1. 10,000 images, 1 vs 2 worker threads (seconds, best of ' + repeat + '; identical bytes)', ['model', 'compress 1', 'compress 2', 'speed-up', 'decompress 1', 'decompress 2', 'speed-up'], threadRows);
+
+// 2. random access
+const accessRows = [];
+for (const { model } of parts.has(2) ? sets : []) {
+  const bytes = files[model];
+  const all = await best(() => decompress(bytes));
+  const one = await best(() => decompress(bytes, { images: [5000, 5001] }));
+  const first = await best(() => decompress(bytes, { images: [0, 1] }));
+  report({ kind: 'random-access', model, allMs: all.ms, image5000Ms: one.ms, image0Ms: first.ms });
+  accessRows.push([model, all.ms.toFixed(0), one.ms.toFixed(0), `${((100 * one.ms) / all.ms).toFixed(1)}%`, first.ms.toFixed(0), `${((100 * first.ms) / all.ms).toFixed(1)}%`]);
+}
+if (parts.has(2)) table('2. one image of the 10k file (default frames, 2 threads) against all (ms)', ['model', 'all', 'image 5000', 'share', 'image 0', 'share'], accessRows);
+
+// 3. framing: rate against one frame, and the one-image decode share, by frame size
+const frameRows = [];
+for (const { model, pixels } of parts.has(3) ? sets : []) {
+  const one = (await compress(pixels, { model, frameSize: 10000 })).length;
+  for (const frameSize of [256, 512, 1024, 1337, 2674, 5000]) {
+    const bytes = await compress(pixels, { model, frameSize });
+    const info = await describe(bytes);
+    const frames = info.segments[0].frames;
+    const cost = (100 * (bytes.length - one)) / one;
+    const all = await best(() => decompress(bytes));
+    const image = await best(() => decompress(bytes, { images: [5000, 5001] }));
+    report({ kind: 'framing', model, frameSize, frames: frames.length, chains: frames[0].chains, bytes: bytes.length, oneFrameBytes: one, costPercent: cost, accessPercent: (100 * image.ms) / all.ms });
+    frameRows.push([model, frameSize, frames.length, frames[0].chains, bytes.length, one, `${cost.toFixed(3)}%`, `${((100 * image.ms) / all.ms).toFixed(1)}%`]);
+  }
+}
+if (parts.has(3)) table('3. frame size: bytes against one frame of 10,000 (default chains), and one image\'s decode time against all', ['model', 'frame size', 'frames', 'chains/frame', 'bytes', 'one frame', 'framing cost', 'one image'], frameRows);
+
+// 4. event loop
+const stallRows = [];
+for (const threads of parts.has(4) ? [2, 0] : []) {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  await compress(sets[0].pixels, { model: sets[0].model, threads });
+  clearInterval(timer);
+  report({ kind: 'event-loop', threads, worstGapMs: worst });
+  stallRows.push([threads === 0 ? '0 (the calling thread)' : threads, worst.toFixed(1)]);
+}
+if (parts.has(4)) table('4. longest gap between ticks of a 1 ms timer during compress of 10k images (ms)', ['threads', 'worst gap'], stallRows);
+
+// 5. memory
+if (parts.has(5)) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bbans-scale-'));
+  try {
+    const mnist = sets[0].pixels;
+    const count = 1_000_000;
+    const data = new Uint8Array(count * 784);
+    for (let k = 0; k < 100; k++) data.set(mnist, k * mnist.length);
+    const input = path.join(dir, 'million.idx');
+    writeFileSync(input, writeIdx({ dims: [count, 28, 28], data }));
+    const cli = path.join(root, 'dist', 'cli.js');
+    const rss = path.join(root, 'bench', 'peak-rss.mjs');
+    const run = (argv, shell) => new Promise((resolve, reject) => {
+      const started = performance.now();
+      const child = shell
+        ? spawn('bash', ['-c', shell], { stdio: ['ignore', 'ignore', 'pipe'] })
+        : spawn(process.execPath, ['--import', rss, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('exit', (code) => {
+        const peaks = [...err.matchAll(/peak-rss (\d+)/g)].map((m) => Number(m[1]));
+        if (code !== 0) reject(new Error(`${argv.join(' ')}: exit ${code}: ${err}`));
+        else resolve({ s: (performance.now() - started) / 1000, peakMB: Math.max(...peaks) / 2 ** 20 });
+      });
+    });
+    const node = `"${process.execPath}" --import "${rss}" "${cli}"`;
+    const rows = [];
+    const c = await run(['compress', '-q', input]);
+    rows.push(['compress, file to file', c.s.toFixed(0), c.peakMB.toFixed(0)]);
+    const size = statSync(`${input}.bbans`).size;
+    const d = await run(['decompress', '-q', '-o', path.join(dir, 'back.idx'), `${input}.bbans`]);
+    rows.push(['decompress, file to file', d.s.toFixed(0), d.peakMB.toFixed(0)]);
+    const same = await new Promise((resolve) => spawn('cmp', [input, path.join(dir, 'back.idx')]).on('exit', (code) => resolve(code === 0)));
+    if (!same) throw new Error('1M round trip differs');
+    const p = await run(null, `cat "${input}" | ${node} compress -q | ${node} decompress -q | cmp - "${input}"`);
+    rows.push(['compress | decompress, stdin to stdout (both processes)', p.s.toFixed(0), p.peakMB.toFixed(0)]);
+    report({ kind: 'memory', count, compressedBytes: size, rows });
+    table(`5. the CLI on 1,000,000 images (${(data.length / 2 ** 20).toFixed(0)} MiB in, ${(size / 2 ** 20).toFixed(1)} MiB compressed; round trips exact)`, ['run', 'seconds', 'peak RSS MiB'], rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
