@@ -12,8 +12,8 @@ import { coderFor } from './frame-coder.js';
 import { settingsOf } from './frame-codec.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, MAX_IN_MEMORY_PIXELS, checkOptions, compressionPlan, threadsOf } from './options.js';
 import { Pipeline } from './pipeline.js';
-import { type CodecModel, bestShippedModelFor, loadModel } from './models.js';
-import { useWasmBackend } from './model/backend.js';
+import { type ModelInfo, bestShippedModelFor, modelInfo } from './models.js';
+import { isModelName } from './model/spec.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
 import { type PixelArray, isPixelArray } from './pixels.js';
@@ -50,12 +50,8 @@ function pixelsOf(images: PixelArray | ImageBatch): PixelArray {
   return isPixelArray(images) ? images : isPixelArray(images?.data) ? images.data : new Uint8Array(0);
 }
 
-export async function modelFor(choice: string | URL | CodecModel): Promise<CodecModel> {
-  return typeof choice === 'string' || choice instanceof URL ? loadModel(choice) : choice;
-}
-
 /** Throws INVALID_IMAGES unless the model takes images of this shape. */
-export function checkShape(model: CodecModel, itemShape: number[]): void {
+export function checkShape(model: ModelInfo, itemShape: number[]): void {
   const flatFits = model.itemShape.length !== 2 && elementCount(itemShape) === model.spec.pixels;
   if (itemShape.join('x') !== model.itemShape.join('x') && !flatFits) {
     invalidImages(`model ${model.name} codes ${model.itemShape.join('x')} images, got images of ${itemShape.join('x')}`);
@@ -74,14 +70,13 @@ export function concatBytes(chunks: Uint8Array[]): Uint8Array {
 
 export async function compress(images: PixelArray | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {
   checkOptions('compress', options, COMPRESS_OPTIONS);
-  await useWasmBackend();
-  const model = await modelFor(options.model ?? bestShippedModelFor(pixelsOf(images)));
+  const model = await modelInfo(options.model ?? bestShippedModelFor(pixelsOf(images)));
   const { data, shape } = asBatch(images, model.itemShape);
   checkShape(model, shape.slice(1));
   const count = shape[0]!;
   const { header, framing } = compressionPlan('compress', model, options, { pixelBytes: data instanceof Uint16Array ? 2 : 1, itemShape: shape.slice(1), count });
   const onProgress = options.onProgress;
-  const compressor = new FrameCompressor(coderFor(model, threadsOf(options)), header, { ...framing, ...(onProgress && { onProgress: (done) => onProgress(done, count) }) });
+  const compressor = new FrameCompressor(await coderFor(model, threadsOf(options)), header, { ...framing, ...(onProgress && { onProgress: (done) => onProgress(done, count) }) });
   try {
     return concatBytes([...(await compressor.push(data)), ...(await compressor.end())]);
   } finally {
@@ -97,7 +92,7 @@ export interface Decompressed extends ImageBatch {
 }
 
 /** Throws MODEL_MISMATCH, naming both, unless `model` is the one the file was made with. */
-export function checkModelMatches(header: StreamHeader, model: CodecModel): void {
+export function checkModelMatches(header: StreamHeader, model: ModelInfo): void {
   if (model.name !== header.modelName || toHex(model.fingerprint) !== toHex(header.fingerprint)) {
     throw new BbansError(
       'MODEL_MISMATCH',
@@ -106,13 +101,19 @@ export function checkModelMatches(header: StreamHeader, model: CodecModel): void
   }
 }
 
+/** The shipped model a header names (never a directory that happens to have its name). */
+async function shippedModelNamedIn(header: StreamHeader): Promise<ModelInfo> {
+  if (!isModelName(header.modelName)) {
+    throw new BbansError('MODEL_MISMATCH', `the file was made with model "${header.modelName}", which this build does not ship; pass that model (its directory or URL)`);
+  }
+  return modelInfo(header.modelName);
+}
+
 /** The model a file's header names (or the one given), checked to be the one that made it. */
-export async function modelForHeader(header: StreamHeader, choice: DecompressOptions['model']): Promise<CodecModel> {
+export async function modelForHeader(header: StreamHeader, choice: DecompressOptions['model']): Promise<ModelInfo> {
   const model = choice !== undefined
-    ? await modelFor(choice)
-    : await loadModel(header.modelName).catch(() => {
-      throw new BbansError('MODEL_MISMATCH', `the file was made with model "${header.modelName}", which this build does not ship; pass that model (its directory or URL)`);
-    });
+    ? await modelInfo(choice)
+    : await shippedModelNamedIn(header);
   checkModelMatches(header, model);
   if (elementCount(header.itemShape) !== model.spec.pixels) {
     throw new BbansError('CORRUPT_MESSAGE', `header says ${header.itemShape.join('x')} images but model ${model.name} codes ${model.spec.pixels} pixels`);
@@ -156,7 +157,6 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
     for await (const batch of decompressRange(layout, options.images, options)) batches.push(batch);
     return joinBatches(layout.header, batches);
   }
-  await useWasmBackend();
   const open = async (header: StreamHeader) => coderFor(await modelForHeader(header, options.model), threadsOf(options));
   const onProgress = options.onProgress;
   const decompressor = new FrameDecompressor(open, { inFlight: 2 * Math.max(1, threadsOf(options)), ...(onProgress && { onProgress }), ...(options.signal && { signal: options.signal }) });
@@ -186,9 +186,8 @@ export async function* decompressRange(layout: Layout, range: [number, number], 
   const [from, to] = range;
   requireInteger('decompress: images[0]', from, 0, layout.count);
   requireInteger('decompress: images[1]', to, from, layout.count);
-  await useWasmBackend();
   const wanted = layout.frames.filter((f) => f.first < to && f.first + f.count > from);
-  const coder = coderFor(await modelForHeader(layout.header, options.model), threadsOf(options));
+  const coder = await coderFor(await modelForHeader(layout.header, options.model), threadsOf(options));
   const pipeline = new Pipeline<{ ref: FrameRef; data: PixelArray }>(2 * Math.max(1, threadsOf(options)), options.signal);
   let done = 0;
   const trimmed = function* (frames: Array<{ ref: FrameRef; data: PixelArray }>): Generator<Decompressed> {

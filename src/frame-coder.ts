@@ -1,6 +1,6 @@
 // Who codes the frames: the calling thread, or a pool of workers (src/workers/pool.ts). Both run
 // src/frame-codec.ts on whole frames, so the bytes are the same whoever codes them.
-import type { CodecModel } from './models.js';
+import { type CodecModel, type ModelInfo, loadedModel } from './models.js';
 import type { Frame } from './format/v2.js';
 import type { PixelArray } from './pixels.js';
 import { type FrameSettings, decodeFrame, encodeFrame } from './frame-codec.js';
@@ -29,7 +29,7 @@ export function inlineCoder(model: CodecModel): FrameCoder {
   };
 }
 
-/** The coder for `threads` (0: the calling thread; more: that many workers). */
-export function coderFor(model: CodecModel, threads: number): FrameCoder {
-  return threads === 0 ? inlineCoder(model) : poolCoder(model, threads);
+/** The coder for `threads` (0: the calling thread, which then loads the networks; more: that many workers). */
+export async function coderFor(model: ModelInfo, threads: number): Promise<FrameCoder> {
+  return threads === 0 ? inlineCoder(await loadedModel(model)) : poolCoder(model, threads);
 }

@@ -10,7 +10,7 @@ import { sha256, toHex } from './sha256.js';
 import { elementCount } from './shape.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
-import { type ModelFiles, filesIn, readModelDirectory } from './model/directory.js';
+import { type ModelFiles, filesIn, readManifest, readModelDirectory } from './model/directory.js';
 import { invalidModel } from './model/spec-check.js';
 import { SHIPPED_MODEL_FILES } from './asset-urls.js';
 import { nodeBuiltin } from './node-builtins.js';
@@ -22,23 +22,30 @@ import type { LocalArVaeSpec, LocalPixelLikelihood } from './model/local-ar-vae.
 import type { CausalWindow } from './model/causal-window.js';
 import { type ModelName, type ModelSpec, SHIPPED_SPECS, isModelName } from './model/spec.js';
 
-export interface CodecModel {
+/**
+ * What coding needs to know of a model before its networks run: read from a model directory's
+ * manifest (no tfjs on the calling thread: the workers load the networks) or taken from a loaded model.
+ */
+export interface ModelInfo {
   name: string;
   spec: ModelSpec;
   /** Shape of one item, e.g. [28, 28]; flat pixel arrays are read as items of this shape. */
   itemShape: number[];
-  /** The tfjs networks themselves, e.g. to evaluate the model's ELBO. */
-  vae: Vae;
   /** First 16 bytes of SHA-256 over every network's topology and weights. */
   fingerprint: Uint8Array;
-  /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
-  latent(likelihoodPrecision: number): LatentVariableModel;
   /** What compress uses unless told otherwise. */
   coding: CodingDefaults;
   /** The model directory's manifest, for a model loaded from one. */
   manifest?: ModelManifest;
   /** Where it was loaded from (a shipped model's name, a directory's URL), so a worker can load it too. */
   source?: string;
+}
+
+export interface CodecModel extends ModelInfo {
+  /** The tfjs networks themselves, e.g. to evaluate the model's ELBO. */
+  vae: Vae;
+  /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
+  latent(likelihoodPrecision: number): LatentVariableModel;
 }
 
 function networkBytes(model: tf.LayersModel): Uint8Array[] {
@@ -145,6 +152,27 @@ export async function loadModel(source: string | URL): Promise<CodecModel> {
   }
   const folder = modelFolder(source);
   return loadDirectory(filesIn(folder), folder.href);
+}
+
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
+/** A loaded model is itself; a name, directory or URL is described by its manifest, read without tfjs. */
+export async function modelInfo(choice: string | URL | CodecModel): Promise<ModelInfo | CodecModel> {
+  if (typeof choice !== 'string' && !(choice instanceof URL)) return choice;
+  const [files, source] = typeof choice === 'string' && isModelName(choice) ? [shippedFiles(choice), choice] : (() => {
+    const folder = modelFolder(choice);
+    return [filesIn(folder), folder.href] as const;
+  })();
+  const manifest = await readManifest(files);
+  return { name: manifest.name, spec: manifest.spec, itemShape: manifest.itemShape, fingerprint: fromHex(manifest.fingerprint), coding: manifest.coding, manifest, source };
+}
+
+/** The model itself, loaded (tfjs on this thread) from where its info says it came from. */
+export async function loadedModel(model: ModelInfo | CodecModel): Promise<CodecModel> {
+  if ('latent' in model) return model;
+  return loadModel(model.source!);
 }
 
 interface CustomModelBase {

@@ -5,7 +5,7 @@ import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { MAX_SOURCE_HEADER, type SourceFormat, type StreamHeader } from './format/fields.js';
 import { MAX_FRAME_PIXELS } from './format/v2.js';
 import type { FramingOptions } from './compressor.js';
-import type { CodecModel } from './models.js';
+import type { CodecModel, ModelInfo } from './models.js';
 import { availableThreads } from './workers/pool.js';
 
 /** Told as frames finish how many images are done, and (when it is known) how many there are. */
@@ -110,7 +110,7 @@ function invalidImages(message: string): never {
  * The stream header and framing for compressing with `model`: the options checked, the defaults
  * filled in. `count`, when known, bounds the chains (more chains than images are refused).
  */
-export function compressionPlan(who: string, model: CodecModel, options: CompressOptions, images: { pixelBytes: 1 | 2; itemShape: number[]; count?: number }): { header: StreamHeader; framing: FramingOptions } {
+export function compressionPlan(who: string, model: ModelInfo, options: CompressOptions, images: { pixelBytes: 1 | 2; itemShape: number[]; count?: number }): { header: StreamHeader; framing: FramingOptions } {
   const { pixelBytes, itemShape, count } = images;
   const itemPixels = model.spec.pixels;
   const frameSize = options.frameSize ?? defaultFrameSize(itemPixels);

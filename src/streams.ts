@@ -7,9 +7,8 @@ import { BbansError, invalidArgument } from './errors.js';
 import { FrameCompressor } from './compressor.js';
 import { FrameDecompressor } from './decompressor.js';
 import { coderFor } from './frame-coder.js';
-import { type Decompressed, batchOf, checkShape, modelFor, modelForHeader } from './api.js';
-import { BEST_SHIPPED_MODEL } from './models.js';
-import { useWasmBackend } from './model/backend.js';
+import { type Decompressed, batchOf, checkShape, modelForHeader } from './api.js';
+import { BEST_SHIPPED_MODEL, modelInfo } from './models.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, checkOptions, compressionPlan, threadsOf } from './options.js';
 import { type PixelArray, isPixelArray } from './pixels.js';
 
@@ -32,14 +31,13 @@ function compression(options: CompressStreamOptions): Session<PixelArray, Uint8A
   checkOptions('compressStream', rest, COMPRESS_OPTIONS);
   let compressor: Promise<FrameCompressor> | undefined;
   const open = (pixelBytes: 1 | 2): Promise<FrameCompressor> => (compressor ??= (async () => {
-    await useWasmBackend();
     // A stream is not seen whole before coding, so the default model is the 8-bit one, which takes binary images too.
-    const model = await modelFor(rest.model ?? BEST_SHIPPED_MODEL.eightBit);
+    const model = await modelInfo(rest.model ?? BEST_SHIPPED_MODEL.eightBit);
     const shape = itemShape ?? model.itemShape;
     checkShape(model, shape);
     const { header, framing } = compressionPlan('compressStream', model, rest, { pixelBytes, itemShape: shape });
     const onProgress = rest.onProgress;
-    return new FrameCompressor(coderFor(model, threadsOf(rest)), header, { ...framing, ...(onProgress && { onProgress: (done) => onProgress(done) }) });
+    return new FrameCompressor(await coderFor(model, threadsOf(rest)), header, { ...framing, ...(onProgress && { onProgress: (done) => onProgress(done) }) });
   })());
   return {
     async push(chunk) {
@@ -60,7 +58,6 @@ function decompression(options: DecompressStreamOptions): Session<Uint8Array, De
   const onProgress = options.onProgress;
   const decompressor = new FrameDecompressor(
     async (header) => {
-      await useWasmBackend();
       return coderFor(await modelForHeader(header, options.model), threadsOf(options));
     },
     { inFlight: 2 * Math.max(1, threadsOf(options)), ...(onProgress && { onProgress: (done) => onProgress(done) }), ...(options.signal && { signal: options.signal }) },

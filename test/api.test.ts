@@ -117,6 +117,30 @@ describe('decoding refuses what it cannot reproduce exactly', () => {
 });
 
 describe('a good citizen in the host process', () => {
+  it("leaves the host's tfjs as it was (backend, flags) and keeps its event loop running", () => {
+    const script = `
+      import * as tf from '@tensorflow/tfjs-core';
+      import '@tensorflow/tfjs-backend-cpu';
+      import { compress, decompress } from './src/index.ts';
+      await tf.setBackend('cpu');
+      const flags = JSON.stringify(tf.env().getFlags());
+      const images = new Uint8Array(3000 * 784).map((_, i) => (i * 7) % 256);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const started = Date.now();
+      const back = await decompress(await compress(images, { model: 'mnist-8bit-ar' }));
+      clearInterval(timer);
+      console.log(JSON.stringify({ backend: tf.getBackend(), same: JSON.stringify(tf.env().getFlags()) === flags, exact: back.data.every((v, i) => v === images[i]), ticks, ms: Date.now() - started }));`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(result.status, result.stderr.toString()).toBe(0);
+    const report = JSON.parse(result.stdout.toString());
+    expect(report.backend).toBe('cpu');
+    expect(report.same).toBe(true);
+    expect(report.exact).toBe(true);
+    // The work runs on workers: the timer keeps ticking (a loose bound; bench/scale.mjs measures the stalls).
+    expect(report.ticks).toBeGreaterThan(report.ms / 10 / 4);
+  }, 120_000);
+
   // tfjs's emscripten glue adds process handlers that rethrow, so that once bbans had started tfjs
   // any later uncaught error of the host exited with code 7. The host must keep Node's own handling.
   for (const [what, fault] of [['an uncaught exception', 'setTimeout(() => { throw new Error("host bug"); })'], ['an unhandled rejection', 'Promise.reject(new Error("host bug"))']]) {

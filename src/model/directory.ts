@@ -86,10 +86,15 @@ export async function loadNetworks(files: ModelFiles, spec: ModelSpec, initSeed:
   return networks;
 }
 
+/** A model directory's manifest alone (no tfjs): what a model is, before its networks are loaded. */
+export async function readManifest(files: ModelFiles): Promise<ModelManifest> {
+  const manifestUrl = files(MANIFEST_FILE);
+  return parseManifest(await readAsset(manifestUrl, 'model manifest', MAX_MANIFEST_BYTES), manifestUrl.href);
+}
+
 /** The manifest and networks of a model directory. */
 export async function readModelDirectory(files: ModelFiles): Promise<{ manifest: ModelManifest; networks: Networks }> {
-  const manifestUrl = files(MANIFEST_FILE);
-  const manifest = parseManifest(await readAsset(manifestUrl, 'model manifest', MAX_MANIFEST_BYTES), manifestUrl.href);
+  const manifest = await readManifest(files);
   const networks = await loadNetworks(files, manifest.spec, manifest.initSeed, manifest.weightBytes);
   return { manifest, networks };
 }

@@ -8,7 +8,7 @@ import type { FrameCoder } from '../frame-coder.js';
 import type { Frame } from '../format/v2.js';
 import type { PixelArray } from '../pixels.js';
 import { nodeBuiltin } from '../node-builtins.js';
-import type { CodecModel } from '../models.js';
+import type { ModelInfo } from '../models.js';
 import type { Job, Reply } from './protocol.js';
 import { type ModelTransfer, transferOf } from './transfer.js';
 
@@ -122,7 +122,7 @@ function movable<T extends PixelArray | Uint8Array>(array: T): { array: T; trans
 }
 
 /** Codes frames with `model` on `threads` workers of the pool. */
-export function poolCoder(model: CodecModel, threads: number): FrameCoder {
+export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
   let transfer: ModelTransfer | undefined;
   const modelField = (worker: PoolWorker): Job['model'] => {
     transfer ??= transferOf(model);

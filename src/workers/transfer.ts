@@ -3,7 +3,7 @@
 // tfjs topology and weights. The worker's copy must have the same fingerprint, or it is refused.
 import * as tf from '../model/tf.js';
 import { BbansError } from '../errors.js';
-import { type CodecModel, codecModelOf, loadModel } from '../models.js';
+import { type CodecModel, type ModelInfo, codecModelOf, loadModel } from '../models.js';
 import type { CodingDefaults } from '../model/manifest.js';
 import type { ModelSpec } from '../model/spec.js';
 import { toHex } from '../sha256.js';
@@ -16,9 +16,10 @@ export type ModelTransfer =
   };
 
 /** What to send a worker so it can rebuild `model`; `key` names it in the worker's cache. */
-export function transferOf(model: CodecModel): ModelTransfer {
+export function transferOf(model: ModelInfo | CodecModel): ModelTransfer {
   const key = `${model.name}@${toHex(model.fingerprint)}`;
   if (model.source !== undefined) return { kind: 'load', key, source: model.source };
+  if (!('vae' in model)) throw new Error(`model ${model.name} has neither a source nor networks`);
   const networks = Object.fromEntries(Object.entries(model.vae.networks).map(([name, network]) => [name, {
     topology: network.toJSON(null, false) as object,
     weights: network.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array)),
