@@ -1,6 +1,7 @@
 // `npm run build:browser`: bundles bbans for browsers with esbuild and lays out demo/dist/ as a
 // static site. The layout follows the URLs the code resolves against its own module:
 //   lib/bbans.js          the ESM bundle (src/index.ts)
+//   lib/frame-worker.js   the Web Worker that codes frames ('./frame-worker.js' from the bundle, src/workers/pool.ts)
 //   build/bbans.wasm, build/tfjs-backend-wasm-simd.wasm   '../build/…' from the bundle (src/asset-urls.ts)
 //   models/<name>/manifest.json, <network>/   '../models/…' from the bundle (src/asset-urls.ts)
 // (esbuild leaves `new URL('…', import.meta.url)` as it is, so the files keep the package's layout.)
@@ -29,7 +30,7 @@ mkdirSync(path.join(out, 'lib'), { recursive: true });
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { 'lib/bbans': 'src/index.ts' },
+  entryPoints: { 'lib/bbans': 'src/index.ts', 'lib/frame-worker': 'src/workers/frame-worker.ts' },
   outdir: out,
   bundle: true,
   format: 'esm',
@@ -63,5 +64,5 @@ for (const name of MODELS) {
 }
 for (const file of PAGE_FILES) cpSync(path.join(demo, file), path.join(out, file));
 
-const bundleBytes = result.metafile.outputs['demo/dist/lib/bbans.js']?.bytes ?? 0;
-console.log(`demo/dist: bbans.js ${(bundleBytes / 1024).toFixed(0)} KiB, build/bbans.wasm and tfjs-backend-wasm-simd.wasm, models ${MODELS.join(', ')}, page`);
+const kib = (file) => `${((result.metafile.outputs[`demo/dist/lib/${file}`]?.bytes ?? 0) / 1024).toFixed(0)} KiB`;
+console.log(`demo/dist: bbans.js ${kib('bbans.js')}, frame-worker.js ${kib('frame-worker.js')}, build/bbans.wasm and tfjs-backend-wasm-simd.wasm, models ${MODELS.join(', ')}, page`);

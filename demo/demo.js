@@ -196,8 +196,9 @@ async function roundTrip({ name: model, binary: codesBinary }, pixels, row) {
   paint(coded, pixels, maxValue);
   paint(row.querySelector('canvas.decoded'), decoded.data, maxValue);
   const png = await pngSize(coded);
-  const { message } = bbans.readHeader(bytes);
-  row.querySelector('.size').innerHTML = `<b>${bytes.length * 8} bits</b><br><span class="note">${bytes.length} B, header ${bytes.length - message.length}</span>`;
+  const frames = (await bbans.describe(bytes)).segments.flatMap((segment) => segment.frames);
+  const framed = frames.reduce((sum, frame) => sum + frame.bytes, 0);
+  row.querySelector('.size').innerHTML = `<b>${bytes.length * 8} bits</b><br><span class="note">${bytes.length} B, header and index ${bytes.length - framed}</span>`;
   row.querySelector('.per-pixel').textContent = ((bytes.length * 8) / PIXELS).toFixed(2);
   row.querySelector('.png').innerHTML = `<b>${versusPng(bytes.length, png)}</b><br><span class="note">PNG ${png} B</span>`;
   const check = row.querySelector('.check');

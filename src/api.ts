@@ -8,7 +8,7 @@ import type { SourceFormat, StreamHeader } from './format/fields.js';
 import { type FrameRef, type Layout, bytesSource, readLayout } from './format/layout.js';
 import { FrameCompressor } from './compressor.js';
 import { type DecodedFrame, FrameDecompressor } from './decompressor.js';
-import { coderFor } from './frame-coder.js';
+import { coderFor } from './coders.js';
 import { settingsOf } from './frame-codec.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, MAX_IN_MEMORY_PIXELS, checkOptions, compressionPlan, threadsOf } from './options.js';
 import { Pipeline } from './pipeline.js';

@@ -1,10 +1,9 @@
-// Who codes the frames: the calling thread, or a pool of workers (src/workers/pool.ts). Both run
-// src/frame-codec.ts on whole frames, so the bytes are the same whoever codes them.
-import { type CodecModel, type ModelInfo, loadedModel } from './models.js';
+// What codes frames (the calling thread here; a pool of workers in src/workers/pool.ts; src/coders.ts
+// picks one). Both run src/frame-codec.ts on whole frames, so the bytes are the same whoever codes them.
+import type { CodecModel } from './models.js';
 import type { Frame } from './format/v2.js';
 import type { PixelArray } from './pixels.js';
 import { type FrameSettings, decodeFrame, encodeFrame } from './frame-codec.js';
-import { poolCoder } from './workers/pool.js';
 
 export interface FrameCoder {
   encode(settings: FrameSettings, pixels: PixelArray, chains: number): Promise<Frame>;
@@ -27,9 +26,4 @@ export function inlineCoder(model: CodecModel): FrameCoder {
     },
     close() {},
   };
-}
-
-/** The coder for `threads` (0: the calling thread, which then loads the networks; more: that many workers). */
-export async function coderFor(model: ModelInfo, threads: number): Promise<FrameCoder> {
-  return threads === 0 ? inlineCoder(await loadedModel(model)) : poolCoder(model, threads);
 }

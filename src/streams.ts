@@ -6,7 +6,7 @@
 import { BbansError, invalidArgument } from './errors.js';
 import { FrameCompressor } from './compressor.js';
 import { FrameDecompressor } from './decompressor.js';
-import { coderFor } from './frame-coder.js';
+import { coderFor } from './coders.js';
 import { type Decompressed, batchOf, checkShape, modelForHeader } from './api.js';
 import { BEST_SHIPPED_MODEL, modelInfo } from './models.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, checkOptions, compressionPlan, threadsOf } from './options.js';

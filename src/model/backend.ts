@@ -24,6 +24,12 @@ export interface BackendOptions {
 
 let ready: Promise<void> | undefined;
 let wasmPathsInUse: string | undefined;
+let wasmPathsGiven: BackendOptions['wasmPaths'];
+
+/** The wasmPaths the caller gave ready(), if any: workers load their tfjs from there too. */
+export function givenWasmPaths(): BackendOptions['wasmPaths'] {
+  return wasmPathsGiven;
+}
 
 /**
  * The shipped binary's address as tfjs wants it, once we have checked that it is one (so a page
@@ -82,6 +88,7 @@ export function useWasmBackend(options: BackendOptions = {}): Promise<void> {
     await loadCore();
     const wasmPaths = options.wasmPaths ?? (await shippedWasmPaths());
     wasmPathsInUse = JSON.stringify(wasmPaths);
+    wasmPathsGiven = options.wasmPaths;
     setWasmPaths(wasmPaths);
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setThreadsCount(1);

@@ -26,11 +26,11 @@ function parentPort(): Port {
 
 const models = new Map<string, Promise<CodecModel>>();
 
-function modelOf(transfer: ModelTransfer | { key: string }): Promise<CodecModel> {
+function modelOf(transfer: ModelTransfer | { key: string }, wasmPaths: Job['wasmPaths']): Promise<CodecModel> {
   let model = models.get(transfer.key);
   if (!model) {
     if (!('kind' in transfer)) throw new Error(`worker: model ${transfer.key} was never sent`);
-    model = useWasmBackend().then(() => modelFromTransfer(transfer));
+    model = useWasmBackend(wasmPaths === undefined ? {} : { wasmPaths }).then(() => modelFromTransfer(transfer));
     // A model that fails to load stays failed: every job naming it gets the same error.
     models.set(transfer.key, model);
   }
@@ -38,7 +38,7 @@ function modelOf(transfer: ModelTransfer | { key: string }): Promise<CodecModel>
 }
 
 async function run(job: Job): Promise<{ result: unknown; transfer: Transferable[] }> {
-  const model = await modelOf(job.model);
+  const model = await modelOf(job.model, job.wasmPaths);
   if (job.op === 'encode') {
     const frame = encodeFrame(model, job.settings, job.pixels, job.chains);
     return { result: frame, transfer: [frame.message.buffer as ArrayBuffer] };
@@ -48,6 +48,7 @@ async function run(job: Job): Promise<{ result: unknown; transfer: Transferable[
 }
 
 const port = parentPort();
+port.postMessage({ started: true } satisfies Reply);
 // Jobs run one after another, in the order they came.
 let queue = Promise.resolve();
 port.on((job) => {

@@ -2,13 +2,16 @@
 // browser. One pool per process, started on first use and grown to the most threads any call
 // asked for; idle workers do not keep Node running. Each call gets a FrameCoder that spreads its
 // frames over `threads` of them (the least busy first); a worker that dies fails its jobs with
-// WORKER_FAILED and is replaced on the next job.
+// WORKER_FAILED and is replaced on the next job. In a browser, a worker script that cannot start
+// (a dev server that pre-bundles dependencies does not serve it) leaves the coding to the calling
+// thread, with one warning: the bytes are the same either way.
 import { BbansError } from '../errors.js';
-import type { FrameCoder } from '../frame-coder.js';
 import type { Frame } from '../format/v2.js';
 import type { PixelArray } from '../pixels.js';
 import { nodeBuiltin } from '../node-builtins.js';
-import type { ModelInfo } from '../models.js';
+import { type ModelInfo, loadedModel } from '../models.js';
+import { givenWasmPaths } from '../model/backend.js';
+import { type FrameCoder, inlineCoder } from '../frame-coder.js';
 import type { Job, Reply } from './protocol.js';
 import { type ModelTransfer, transferOf } from './transfer.js';
 
@@ -30,11 +33,16 @@ interface WorkerHandle {
 
 type Events = { onReply(reply: Reply): void; onDeath(why: string): void };
 
+/** A browser worker whose script never started: the pool then codes on the calling thread. */
+class WorkerUnavailable extends Error {}
+let workersUnavailable = false;
+
 /** From the TypeScript sources (the tests, tsx), the worker loads tsx first and then the .ts entry. */
 function sourceWorker(Worker: typeof import('node:worker_threads').Worker): InstanceType<typeof Worker> {
   // require.resolve finds tsx's CommonJS build of its API; the ES module build lies beside it.
   const tsx = nodeBuiltin('node:module')!.createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./frame-worker.ts', import.meta.url).href;
+  // Not new URL('./frame-worker.ts', import.meta.url): bundlers would try to bundle the .ts file.
+  const entry = import.meta.url.replace(/pool\.ts$/, 'frame-worker.ts');
   const boot = `import(${JSON.stringify(nodeBuiltin('node:url')!.pathToFileURL(tsx).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { eval: true });
 }
@@ -70,11 +78,13 @@ class PoolWorker {
   readonly pending = new Map<number, Pending>();
   readonly models = new Set<string>();
   dead = false;
+  started = false;
   readonly #handle: WorkerHandle;
 
   constructor() {
     const events: Events = {
       onReply: (reply) => {
+        if ('started' in reply) return void (this.started = true);
         const job = this.pending.get(reply.id);
         if (!job) return;
         this.pending.delete(reply.id);
@@ -85,7 +95,9 @@ class PoolWorker {
       onDeath: (why) => {
         if (this.dead) return;
         this.dead = true;
-        for (const job of this.pending.values()) job.reject(new BbansError('WORKER_FAILED', `a bbans worker stopped: ${why}`));
+        const browserStart = !this.started && !nodeBuiltin('node:worker_threads');
+        if (browserStart) workersUnavailable = true;
+        for (const job of this.pending.values()) job.reject(browserStart ? new WorkerUnavailable(why) : new BbansError('WORKER_FAILED', `a bbans worker stopped: ${why}`));
         this.pending.clear();
         this.#handle.hold(false);
       },
@@ -115,8 +127,13 @@ function workerFor(threads: number): PoolWorker {
   return workers.slice(0, threads).reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
 }
 
-/** Whole-buffer views move to the worker; any other view is copied first (so the caller's array is never detached). */
-function movable<T extends PixelArray | Uint8Array>(array: T): { array: T; transfer: Transferable[] } {
+/**
+ * Whole-buffer views move to the worker; any other view is copied first (so the caller's array is
+ * never detached). Before a browser worker has said it started, nothing moves: if it never starts,
+ * the calling thread codes the same arrays.
+ */
+function movable<T extends PixelArray | Uint8Array>(array: T, worker: PoolWorker): { array: T; transfer: Transferable[] } {
+  if (!worker.started && !nodeBuiltin('node:worker_threads')) return { array, transfer: [] };
   const own = array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : (array.slice() as T);
   return { array: own, transfer: [own.buffer as ArrayBuffer] };
 }
@@ -124,23 +141,44 @@ function movable<T extends PixelArray | Uint8Array>(array: T): { array: T; trans
 /** Codes frames with `model` on `threads` workers of the pool. */
 export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
   let transfer: ModelTransfer | undefined;
-  const modelField = (worker: PoolWorker): Job['model'] => {
+  const common = (worker: PoolWorker): Pick<Job, 'id' | 'model' | 'wasmPaths'> => {
     transfer ??= transferOf(model);
-    if (worker.models.has(transfer.key)) return { key: transfer.key };
+    const known = worker.models.has(transfer.key);
     worker.models.add(transfer.key);
-    return transfer;
+    const wasmPaths = givenWasmPaths();
+    return { id: nextJob++, model: known ? { key: transfer.key } : transfer, ...(wasmPaths !== undefined && { wasmPaths }) };
+  };
+  let inline: Promise<FrameCoder> | undefined;
+  /** Runs on a worker; if browser workers cannot start, on the calling thread instead. */
+  const run = async <T>(onWorker: (worker: PoolWorker) => Promise<T>, here: (coder: FrameCoder) => Promise<T>): Promise<T> => {
+    if (!workersUnavailable) {
+      try {
+        return await onWorker(workerFor(threads));
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailable)) throw error;
+      }
+    }
+    inline ??= (async () => {
+      console.warn('bbans: Web Workers could not start here (a dev server that pre-bundles dependencies?); coding on the page\'s thread');
+      return inlineCoder(await loadedModel(model));
+    })();
+    return here(await inline);
   };
   return {
-    encode(settings, pixels, chains) {
-      const worker = workerFor(threads);
-      const moved = movable(pixels);
-      return worker.run<Frame>({ id: nextJob++, op: 'encode', model: modelField(worker), settings, pixels: moved.array, chains }, moved.transfer);
-    },
-    decode(settings, frame) {
-      const worker = workerFor(threads);
-      const moved = movable(frame.message);
-      return worker.run<PixelArray>({ id: nextJob++, op: 'decode', model: modelField(worker), settings, frame: { ...frame, message: moved.array } }, moved.transfer);
-    },
+    encode: (settings, pixels, chains) => run(
+      (worker) => {
+        const moved = movable(pixels, worker);
+        return worker.run<Frame>({ ...common(worker), op: 'encode', settings, pixels: moved.array, chains }, moved.transfer);
+      },
+      (coder) => coder.encode(settings, pixels, chains),
+    ),
+    decode: (settings, frame) => run(
+      (worker) => {
+        const moved = movable(frame.message, worker);
+        return worker.run<PixelArray>({ ...common(worker), op: 'decode', settings, frame: { ...frame, message: moved.array } }, moved.transfer);
+      },
+      (coder) => coder.decode(settings, frame),
+    ),
     close() {},
   };
 }

@@ -8,10 +8,15 @@ import type { ModelTransfer } from './transfer.js';
 /** The whole transfer the first time a worker sees a model, its key after. */
 type ModelField = ModelTransfer | { key: string };
 
-export type Job =
-  | { id: number; op: 'encode'; model: ModelField; settings: FrameSettings; pixels: PixelArray; chains: number }
-  | { id: number; op: 'decode'; model: ModelField; settings: FrameSettings; frame: Frame };
+/** With the model: where the worker's tfjs loads its binary from, when the caller said (ready({ wasmPaths })). */
+type Common = { id: number; model: ModelField; wasmPaths?: string | Record<string, string> };
 
+export type Job =
+  | (Common & { op: 'encode'; settings: FrameSettings; pixels: PixelArray; chains: number })
+  | (Common & { op: 'decode'; settings: FrameSettings; frame: Frame });
+
+/** A worker's first message says it has started; then one reply per job. */
 export type Reply =
+  | { started: true }
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: BbansErrorCode | undefined; message: string } };

@@ -17,11 +17,11 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** The page's console errors and uncaught exceptions, collected as they happen. */
+/** The page's console errors, bbans's warnings (its workers could not start) and uncaught exceptions, collected as they happen. */
 export function recordErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' || (message.type() === 'warning' && message.text().startsWith('bbans:'))) errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`exception: ${error.message}`));
   return errors;

@@ -94,6 +94,22 @@ describe.skipIf(!haveChromium)('Node <-> browser', () => {
     });
   }
 
+  it('frames coded on Web Workers in the page: the same bytes as Node for 0, 1 and 2 threads, and ranges decode', async () => {
+    const images = Uint8Array.from(loadMnistImages('test').pixels.subarray(0, 300 * MNIST_PIXELS));
+    const nodeBytes = await compress(images, { model: 'mnist-8bit-ar', frameSize: 50 });
+    const page: { hashes: string[]; range: number[] } = await demo.page.evaluate(async ([pixels, fileFromNode]) => {
+      const bbans = (window as any).bbans;
+      const hex = async (bytes: Uint8Array<ArrayBuffer>) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+      const hashes = [];
+      for (const threads of [0, 1, 2]) hashes.push(await hex(await bbans.compress(Uint8Array.from(pixels as number[]), { model: 'mnist-8bit-ar', frameSize: 50, threads })));
+      const range = await bbans.decompress(Uint8Array.from(fileFromNode as number[]), { images: [45, 120] });
+      return { hashes, range: Array.from(range.data as Uint8Array) };
+    }, [Array.from(images), Array.from(nodeBytes)] as const);
+    expect(page.hashes).toEqual([0, 1, 2].map(() => toHex(sha256(nodeBytes))));
+    expect(Uint8Array.from(page.range)).toEqual(images.subarray(45 * MNIST_PIXELS, 120 * MNIST_PIXELS));
+    expect(demo.errors).toEqual([]);
+  });
+
   for (const [name, golden] of [['goldenMessage', goldenMessage], ['goldenAutoregressiveMessage', goldenAutoregressiveMessage]] as const) {
     it(`the page computes the ${name} bytes exactly as Node does`, async () => {
       const nodeBytes = golden(core);
