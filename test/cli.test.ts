@@ -72,6 +72,37 @@ describe('bbans CLI', () => {
     expect((await readdir(dir)).sort()).toEqual([...before, 'cut.bbans', 'junk.bbans'].sort());
   });
 
+  it('frames: --frame-size, -T, info --frames, --range, and files joined by -c or cat', async () => {
+    const original = await readFile(at('digits.idx'));
+    expect((await bbans('compress', '-q', '--frame-size', '5', '-T', '1', at('digits.idx'), '-o', at('f1.bbans'))).code).toBe(0);
+    expect((await bbans('compress', '-q', '--frame-size', '5', '--threads', '2', at('digits.idx'), '-o', at('f2.bbans'))).code).toBe(0);
+    expect(await readFile(at('f2.bbans'))).toEqual(await readFile(at('f1.bbans')));
+    const info = await bbans('info', '--frames', at('f1.bbans'));
+    expect(info.out).toMatch(/format +version 2, 1 segment, 3 frames of 2\.\.5 images/);
+    expect(info.out).toMatch(/^ +2 +10 +2 +\d+ +\d+ +1$/m);
+
+    expect((await bbans('decompress', '-q', '--range', '3:11', at('f1.bbans'), '-o', at('part.idx'))).code).toBe(0);
+    const part = readIdx(new Uint8Array(await readFile(at('part.idx'))));
+    expect(part.dims).toEqual([8, 28, 28]);
+    expect(part.data).toEqual(new Uint8Array(original.subarray(16 + 3 * 784, 16 + 11 * 784)));
+    expect((await bbans('decompress', '--range', '3:13', at('f1.bbans'), '-o', at('never.idx'))).err).toMatch(/holds 12 images; --range 3:13 asks for more/);
+    expect((await bbans('decompress', '--range', '9:3', at('f1.bbans'))).code).toBe(2);
+
+    // -c with two inputs writes one stream of two segments: one file of all their images.
+    const joined = bbansProcess(['compress', '-c', '-q', at('digits.idx'), at('part.idx')]);
+    expect(joined.code, joined.stderr).toBe(0);
+    await writeFile(at('joined.bbans'), joined.stdout);
+    expect((await bbans('info', at('joined.bbans'))).out).toMatch(/version 2, 2 segments, 2 frames.*\n(.*\n)*images +20 x 28x28/);
+    expect((await bbans('decompress', '-q', at('joined.bbans'), '-o', at('joined.idx'))).code).toBe(0);
+    const both = readIdx(new Uint8Array(await readFile(at('joined.idx'))));
+    expect(both.dims).toEqual([20, 28, 28]);
+    expect(both.data).toEqual(new Uint8Array(Buffer.concat([original.subarray(16), part.data])));
+    // From a pipe, the idx header must be written before the second segment says how many follow.
+    const piped = bbansProcess(['-d'], joined.stdout);
+    expect(piped).toMatchObject({ code: 1 });
+    expect(piped.stderr).toMatch(/holds more than the 12 images the idx header written first says \(a joined stream\?\); decompress it as a named file/);
+  }, 60_000);
+
   it('--version and --help', async () => {
     expect((await bbans('--version')).out).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await bbans('--help')).out).toMatch(/usage: bbans <command>/);

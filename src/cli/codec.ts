@@ -149,7 +149,7 @@ async function writeAll(path: string, chunks: AsyncIterable<Uint8Array>, like?: 
 /** The best shipped model for a named file: one pass over its pixels, stopping at the first above 1. */
 async function bestModelForFile(input: string, shape?: number[]): Promise<string> {
   const { chunks, stats } = await openInput(input);
-  const images = await readImageStream(chunks, input, shape, stats?.size);
+  const images = await readImageStream(chunks, input, shape, stats?.isFile() ? stats.size : undefined);
   for await (const pixels of images.pixels) {
     if (firstPixelAbove(pixels, 1) >= 0) {
       await images.pixels.return(undefined);
@@ -160,10 +160,10 @@ async function bestModelForFile(input: string, shape?: number[]): Promise<string
 }
 
 async function compressOne(job: CodecJob, input: string, output: string): Promise<void> {
-  // Standard input is read once, so its model cannot depend on what is in it.
-  const model = job.model ?? (input === STDIO ? BEST_SHIPPED_MODEL.eightBit : await bestModelForFile(input, job.shape));
   const { chunks, stats } = await openInput(input);
-  const images = await readImageStream(chunks, nameOf(input), job.shape, stats?.size);
+  // A regular file can be read twice; standard input and pipes once, so their model cannot depend on what is in them.
+  const model = job.model ?? (stats?.isFile() ? await bestModelForFile(input, job.shape) : BEST_SHIPPED_MODEL.eightBit);
+  const images = await readImageStream(chunks, nameOf(input), job.shape, stats?.isFile() ? stats.size : undefined);
   const bar = progressBar('compressing', job.quiet);
   const compressed = compressChunks(images.pixels, {
     model, source: images.source, itemShape: images.itemShape,

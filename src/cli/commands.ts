@@ -49,8 +49,8 @@ latent bins       2^${header.binsLog2}
 precisions        posterior ${header.posteriorPrecision}, likelihood ${header.likelihoodPrecision}
 size              ${info.bytes} bytes, ${pixels ? ((8 * info.bytes) / pixels).toFixed(4) : '-'} bits/pixel`);
   if (values.frames) {
-    console.log('frame     first    images      offset       bytes');
-    frames.forEach((f, i) => console.log(`${String(i).padStart(5)} ${String(f.first).padStart(9)} ${String(f.count).padStart(9)} ${String(f.offset).padStart(11)} ${String(f.bytes).padStart(11)}`));
+    console.log('frame     first    images      offset       bytes  chains');
+    frames.forEach((f, i) => console.log([[i, 5], [f.first, 9], [f.count, 9], [f.offset, 11], [f.bytes, 11], [f.chains, 7]].map(([v, w]) => String(v).padStart(w!)).join(' ')));
   }
   if (values.model === undefined) return;
   const model = await loadModel(values.model as string);
