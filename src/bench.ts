@@ -3,7 +3,7 @@
 // same table for a user's own images and model (--data, --model). Every BB-ANS byte is counted
 // (header, heads, tail) and every output is decoded and compared.
 //
-//   bbans bench [--json] [--count N] [--chains B] [--models a,b,...] [--no-baselines] [--plot FILE.svg]
+//   bbans bench [--json] [--count N] [--chains B] [--threads T] [--models a,b,...] [--no-baselines] [--plot FILE.svg]
 //   bbans bench --data FILE [--shape H,W] --model DIR|NAME [--json] [--chains B] [--no-baselines] [--plot FILE.svg]
 //
 // The classical baselines live in the repository's bench/baselines.mjs and its dev dependencies;
@@ -19,6 +19,7 @@ import { compress, decompress } from './api.js';
 import { type PixelArray, largestPixel } from './pixels.js';
 import { type CodecModel, loadModel } from './models.js';
 import { readImageFile } from './data/image-file.js';
+import { availableThreads } from './workers/pool.js';
 import { MNIST_COLS, MNIST_PIXELS as PIXELS, MNIST_ROWS, loadBinarizedMnistTest, loadMnistImages, requireMnistData } from './data/mnist.js';
 import { meanNegativeElbo } from './train/evaluate.js';
 import { natsToBitsPerDim } from './model/spec.js';
@@ -74,8 +75,15 @@ function rowFor(dataset: string, count: number, fields: Partial<BenchRow> & Pick
   return { dataset, images: count, bytes: null, neg_elbo_bits_per_dim: null, encode_img_per_s: null, decode_img_per_s: null, roundtrip: null, ...fields };
 }
 
+/** How BB-ANS codes in the benchmark: chains per frame and worker threads (undefined: the defaults). */
+interface Coding {
+  chains: number | undefined;
+  threads: number | undefined;
+}
+
 /** A model's -ELBO and BB-ANS rows on the dataset's pixels. */
-async function measureModel(model: CodecModel, dataset: string, pixels: PixelArray, count: number, chains: number | undefined): Promise<BenchRow[]> {
+async function measureModel(model: CodecModel, dataset: string, pixels: PixelArray, count: number, coding: Coding): Promise<BenchRow[]> {
+  const { chains, threads } = coding;
   const itemPixels = model.spec.pixels;
   const bitsPerDim = (bytes: number): number => (8 * bytes) / (count * itemPixels);
   const negElbo = natsToBitsPerDim(meanNegativeElbo(model.vae, { count, pixels }, 1000, (batch) => 7919 + batch), itemPixels);
@@ -84,11 +92,11 @@ async function measureModel(model: CodecModel, dataset: string, pixels: PixelArr
   // while it runs, which takes seconds; the timed runs measure the steady state.
   const warmUpCount = Math.min(count, WARM_UP_IMAGES);
   const warmUpChains = chains === undefined ? undefined : Math.min(chains, Math.max(1, warmUpCount));
-  await decompress(await compress({ data: pixels.subarray(0, warmUpCount * itemPixels), shape: [warmUpCount, ...model.itemShape] }, { model, chains: warmUpChains }), { model });
+  await decompress(await compress({ data: pixels.subarray(0, warmUpCount * itemPixels), shape: [warmUpCount, ...model.itemShape] }, { model, chains: warmUpChains, threads }), { model, threads });
   const t0 = performance.now();
-  const compressed = await compress(images, { model, chains });
+  const compressed = await compress(images, { model, chains, threads });
   const t1 = performance.now();
-  const restored = await decompress(compressed, { model });
+  const restored = await decompress(compressed, { model, threads });
   const t2 = performance.now();
   return [
     rowFor(dataset, count, { codec: `${model.name} -ELBO`, bits_per_dim: negElbo, neg_elbo_bits_per_dim: negElbo }),
@@ -105,9 +113,9 @@ async function measureModel(model: CodecModel, dataset: string, pixels: PixelArr
 }
 
 /** Every row of one dataset: each model's -ELBO and BB-ANS, then each baseline on the same pixels. */
-async function measureDataset(dataset: string, models: CodecModel[], pixels: PixelArray, count: number, chains: number | undefined, baselines: Baselines | undefined): Promise<BenchRow[]> {
+async function measureDataset(dataset: string, models: CodecModel[], pixels: PixelArray, count: number, coding: Coding, baselines: Baselines | undefined): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const model of models) rows.push(...(await measureModel(model, dataset, pixels, count, chains)));
+  for (const model of models) rows.push(...(await measureModel(model, dataset, pixels, count, coding)));
   const [height, width] = models[0]!.itemShape.length === 2 ? models[0]!.itemShape : [MNIST_ROWS, MNIST_COLS];
   const itemPixels = height! * width!;
   // The classical codecs get the smallest range that holds the pixels (PNG picks its bit depth by it).
@@ -117,10 +125,10 @@ async function measureDataset(dataset: string, models: CodecModel[], pixels: Pix
   return rows;
 }
 
-function printTable(rows: BenchRow[], what: string, chains: number | undefined): void {
+function printTable(rows: BenchRow[], what: string, coding: Coding): void {
   const fmt = (x: number | null, digits: number): string => (x === null ? '' : x.toFixed(digits));
-  console.log(`bbans benchmark: ${what}, ${chains ?? 'the default number of'} chains, the models' coding settings`);
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores; BB-ANS runs on one), node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log(`bbans benchmark: ${what}, default frames, ${coding.chains ?? 'the default number of'} chains per frame, the models' coding settings`);
+  console.log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores; BB-ANS on ${coding.threads ?? availableThreads()} worker threads, the other codecs on one), node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
   console.log('| dataset | codec | bytes | bits/dim | paper | rate / -ELBO | encode img/s | decode img/s | round trip |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
@@ -132,14 +140,14 @@ function printTable(rows: BenchRow[], what: string, chains: number | undefined):
 }
 
 /** The user's own images and model (--data, --model): one dataset of rows. */
-async function measureUserData(file: string, shape: string | undefined, modelSource: string, count: number | undefined, chains: number | undefined, baselines: Baselines | undefined) {
+async function measureUserData(file: string, shape: string | undefined, modelSource: string, count: number | undefined, coding: Coding, baselines: Baselines | undefined) {
   const bytes = new Uint8Array(await readFile(file));
   const { images } = readImageFile(bytes, file, shape?.split(',').map(Number));
   const model = await loadModel(modelSource);
   const itemPixels = elementCount(images.shape.slice(1));
   const n = Math.min(count ?? images.shape[0]!, images.shape[0]!);
   const pixels = images.data.subarray(0, n * itemPixels);
-  return { rows: await measureDataset(path.basename(file), [model], pixels, n, chains, baselines), what: `${n} images of ${images.shape.slice(1).join('x')} from ${file}` };
+  return { rows: await measureDataset(path.basename(file), [model], pixels, n, coding, baselines), what: `${n} images of ${images.shape.slice(1).join('x')} from ${file}` };
 }
 
 /** Runs the benchmark; returns false if any round trip failed. */
@@ -150,6 +158,7 @@ export async function runBench(argv: string[]): Promise<boolean> {
       json: { type: 'boolean', default: false },
       count: { type: 'string' },
       chains: { type: 'string' },
+      threads: { type: 'string' },
       models: { type: 'string' },
       data: { type: 'string' },
       shape: { type: 'string' },
@@ -163,6 +172,9 @@ export async function runBench(argv: string[]): Promise<boolean> {
   if (count !== undefined && !(Number.isInteger(count) && count >= 1)) throw new Error(`bbans bench: --count must be a positive integer, got ${args.count}`);
   const chains = args.chains === undefined ? undefined : Number(args.chains);
   if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1)) throw new Error(`bbans bench: --chains must be a positive integer, got ${args.chains}`);
+  const threads = args.threads === undefined ? undefined : Number(args.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new Error(`bbans bench: --threads must be a non-negative integer, got ${args.threads}`);
+  const coding: Coding = { chains, threads };
   const baselines = args.baselines ? await loadBaselines() : undefined;
   if (args.baselines && !baselines) console.error('bbans bench: baselines skipped (bench/baselines.mjs and its dev dependencies are not installed)');
   let rows: BenchRow[] = [];
@@ -170,7 +182,7 @@ export async function runBench(argv: string[]): Promise<boolean> {
   if (args.data !== undefined || args.model !== undefined) {
     if (args.data === undefined || args.model === undefined) throw new Error('bbans bench: --data FILE and --model DIR go together');
     if (args.models !== undefined) throw new Error('bbans bench: --models is for the MNIST table; with --data give --model');
-    ({ rows, what } = await measureUserData(args.data, args.shape, args.model, count, chains, baselines));
+    ({ rows, what } = await measureUserData(args.data, args.shape, args.model, count, coding, baselines));
   } else {
     requireMnistData('bbans bench on the MNIST test set');
     const n = count ?? 10000;
@@ -179,12 +191,12 @@ export async function runBench(argv: string[]): Promise<boolean> {
     if (unknown.length > 0) throw new Error(`bbans bench: unknown model ${unknown.join(', ')}; the shipped models are ${Object.keys(MODEL_DATASET).join(', ')}`);
     for (const dataset of [BINARY, EIGHT_BIT]) {
       const chosen = await Promise.all(models.filter((name) => MODEL_DATASET[name] === dataset).map((name) => loadModel(name)));
-      if (chosen.length > 0) rows.push(...(await measureDataset(dataset, chosen, mnistPixels(dataset, n), n, chains, baselines)));
+      if (chosen.length > 0) rows.push(...(await measureDataset(dataset, chosen, mnistPixels(dataset, n), n, coding, baselines)));
     }
     what = `${n} MNIST test images`;
   }
   if (args.json) for (const r of rows) console.log(JSON.stringify(r));
-  else printTable(rows, what, chains);
+  else printTable(rows, what, coding);
   if (args.plot) {
     await writeFile(args.plot, ratePlotSvg(rows));
     console.error(`bbans bench: rate against encode speed drawn in ${args.plot}`);

@@ -58,15 +58,17 @@ export class FrameCompressor {
   async push(pixels: PixelArray): Promise<Uint8Array[]> {
     const wanted = this.#settings.pixelBytes === 2 ? Uint16Array : Uint8Array;
     if (!(pixels instanceof wanted)) throw new BbansError('INVALID_IMAGES', `the stream's pixels are ${wanted.name}s; got ${pixels?.constructor?.name ?? typeof pixels}`);
-    const bad = firstPixelAbove(pixels, this.options.maxPixelValue);
-    if (bad >= 0) {
-      const at = this.#images * this.#itemPixels + this.#filled + bad;
-      throw new BbansError('INVALID_IMAGES', `pixel ${at % this.#itemPixels} of image ${Math.floor(at / this.#itemPixels)} is ${pixels[bad]}, but model ${this.options.modelName} takes values 0..${this.options.maxPixelValue}`);
-    }
     const out = this.#take();
     for (let from = 0; from < pixels.length; ) {
       const n = Math.min(pixels.length - from, this.#staged.length - this.#filled);
-      this.#staged.set(pixels.subarray(from, from + n), this.#filled);
+      // Checked a frame's worth at a time, so the caller's thread is not held for the whole input at once.
+      const piece = pixels.subarray(from, from + n);
+      const bad = firstPixelAbove(piece, this.options.maxPixelValue);
+      if (bad >= 0) {
+        const at = this.#images * this.#itemPixels + this.#filled + bad;
+        throw new BbansError('INVALID_IMAGES', `pixel ${at % this.#itemPixels} of image ${Math.floor(at / this.#itemPixels)} is ${piece[bad]}, but model ${this.options.modelName} takes values 0..${this.options.maxPixelValue}`);
+      }
+      this.#staged.set(piece, this.#filled);
       this.#filled += n;
       from += n;
       if (this.#filled === this.#staged.length) {

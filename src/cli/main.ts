@@ -18,8 +18,8 @@ const USAGE = `usage: bbans <command> [options]    (bbans <command> --help for i
 Exit codes: 0 success, 1 an operation failed, 2 a usage mistake, 130 training interrupted,
 141 standard output closed by its reader.`;
 
-const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--models mnist-binary,mnist-8bit] [--no-baselines] [--plot FILE.svg]
-       bbans bench --data FILE [--shape H,W] --model DIR [--json] [--count N] [--chains B] [--no-baselines] [--plot FILE.svg]
+const BENCH_USAGE = `usage: bbans bench [--json] [--count N] [--chains B] [--threads T] [--models mnist-binary,mnist-8bit] [--no-baselines] [--plot FILE.svg]
+       bbans bench --data FILE [--shape H,W] --model DIR [--json] [--count N] [--chains B] [--threads T] [--no-baselines] [--plot FILE.svg]
   Compresses the MNIST test set with the shipped models (or FILE's images with the model DIR),
   checks every round trip, and prints the paper's table with classical codecs measured on the same
   bytes (those need the repository's dev dependencies).`;
