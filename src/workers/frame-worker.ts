@@ -10,7 +10,7 @@ import { type ModelTransfer, modelFromTransfer } from './transfer.js';
 import type { Job, Reply } from './protocol.js';
 
 interface Port {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  postMessage(message: unknown): void;
   on(listener: (message: Job) => void): void;
 }
 
@@ -18,10 +18,10 @@ function parentPort(): Port {
   const threads = nodeBuiltin('node:worker_threads');
   if (threads?.parentPort) {
     const port = threads.parentPort;
-    return { postMessage: (m, t) => port.postMessage(m, t as never), on: (listener) => port.on('message', listener) };
+    return { postMessage: (m) => port.postMessage(m), on: (listener) => port.on('message', listener) };
   }
-  const scope = globalThis as unknown as { postMessage(m: unknown, t?: Transferable[]): void; addEventListener(type: 'message', l: (e: MessageEvent<Job>) => void): void };
-  return { postMessage: (m, t) => scope.postMessage(m, t), on: (listener) => scope.addEventListener('message', (event) => listener(event.data)) };
+  const scope = globalThis as unknown as { postMessage(m: unknown): void; addEventListener(type: 'message', l: (e: MessageEvent<Job>) => void): void };
+  return { postMessage: (m) => scope.postMessage(m), on: (listener) => scope.addEventListener('message', (event) => listener(event.data)) };
 }
 
 const models = new Map<string, Promise<CodecModel>>();
@@ -37,14 +37,10 @@ function modelOf(transfer: ModelTransfer | { key: string }, wasmPaths: Job['wasm
   return model;
 }
 
-async function run(job: Job): Promise<{ result: unknown; transfer: Transferable[] }> {
+/** One job's result; it goes back copied, not transferred (see PoolWorker.run). */
+async function run(job: Job): Promise<unknown> {
   const model = await modelOf(job.model, job.wasmPaths);
-  if (job.op === 'encode') {
-    const frame = encodeFrame(model, job.settings, job.pixels, job.chains);
-    return { result: frame, transfer: [frame.message.buffer as ArrayBuffer] };
-  }
-  const pixels = decodeFrame(model, job.settings, job.frame);
-  return { result: pixels, transfer: [pixels.buffer as ArrayBuffer] };
+  return job.op === 'encode' ? encodeFrame(model, job.settings, job.pixels, job.chains) : decodeFrame(model, job.settings, job.frame);
 }
 
 const port = parentPort();
@@ -54,15 +50,12 @@ let queue = Promise.resolve();
 port.on((job) => {
   queue = queue.then(async () => {
     let reply: Reply;
-    let transfer: Transferable[] = [];
     try {
-      const done = await run(job);
-      reply = { id: job.id, ok: true, result: done.result };
-      transfer = done.transfer;
+      reply = { id: job.id, ok: true, result: await run(job) };
     } catch (error) {
       const code = error instanceof BbansError ? error.code : undefined;
       reply = { id: job.id, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } };
     }
-    port.postMessage(reply, transfer);
+    port.postMessage(reply);
   });
 });
