@@ -18,12 +18,12 @@ export function settingsOf(header: FrameSettings): FrameSettings {
   return { binsLog2, posteriorPrecision, likelihoodPrecision, pixelBytes };
 }
 
-export function checksumOf(data: PixelArray): number {
+function checksumOf(data: PixelArray): number {
   return crc32(pixelBytes(data));
 }
 
 /** The frame's chain count, from its message's first word. */
-export function chainsOf(frame: Frame): number {
+function chainsOf(frame: Frame): number {
   return new DataView(frame.message.buffer, frame.message.byteOffset, 4).getUint32(0, true);
 }
 

@@ -23,7 +23,8 @@ export interface ImageFile {
   sourceHeader?: Uint8Array;
 }
 
-function isIdx(bytes: Uint8Array): boolean {
+/** True when `bytes` starts like an idx ubyte file. */
+export function isIdx(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] === IDX_UBYTE_TYPE;
 }
 
@@ -86,15 +87,4 @@ export function imageFileHead(kind: ImageFileKind, count: number): Uint8Array {
 export function imageFileBody(kind: ImageFileKind, data: PixelArray): Uint8Array {
   if (kind.source === 'npy') return npyData(npyHeaderDtype(kind.sourceHeader!), data);
   return pixelBytes(data);
-}
-
-/** The file a decompressed batch came from, byte for byte. */
-export function writeImageFile(decoded: Decompressed): Uint8Array {
-  const kind = { ...decoded, itemShape: decoded.shape.slice(1) };
-  const head = imageFileHead(kind, decoded.shape[0]!);
-  const body = imageFileBody(kind, decoded.data);
-  const out = new Uint8Array(head.length + body.length);
-  out.set(head);
-  out.set(body, head.length);
-  return out;
 }

@@ -5,9 +5,9 @@
 import type { SourceFormat } from '../format/fields.js';
 import { elementCount } from '../shape.js';
 import { type PixelArray, firstPixelAbove } from '../pixels.js';
-import { IDX_UBYTE_TYPE, IdxFormatError, readIdxHeader } from './idx.js';
+import { IdxFormatError, readIdxHeader } from './idx.js';
 import { NpyFormatError, isNpy, readNpyHeader } from './npy.js';
-import { ImageFileError } from './image-file.js';
+import { ImageFileError, isIdx } from './image-file.js';
 
 export interface ImageStream {
   source: SourceFormat;
@@ -108,7 +108,7 @@ export async function readImageStream(source: AsyncIterable<Uint8Array>, name: s
   if (isNpy(bytes)) {
     const { dtype, shape: dims, headerBytes } = await head.parse(readNpyHeader).catch(fail);
     info = { source: 'npy', dims, headerBytes, wide: dtype === '<u2' || dtype === '>u2', little: dtype === '<u2', bool: dtype === '|b1' };
-  } else if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] === IDX_UBYTE_TYPE) {
+  } else if (isIdx(bytes)) {
     const { dims, headerBytes } = await head.parse(readIdxHeader).catch(fail);
     info = { source: 'idx', dims, headerBytes, wide: false, little: true, bool: false };
   } else {

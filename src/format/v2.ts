@@ -25,7 +25,7 @@ import { MAGIC, type StreamHeader, readItemShape, readModelFields, readSourceHea
 export const VERSION = 2;
 const FRAME_TAG = 0x46; // "F"
 const INDEX_TAG = 0x58; // "X"
-export const END_MAGIC = Uint8Array.of(0x42, 0x42, 0x49, 0x58); // "BBIX"
+const END_MAGIC = Uint8Array.of(0x42, 0x42, 0x49, 0x58); // "BBIX"
 export const TRAILER_BYTES = 8;
 /** A frame holds at most 2^24 pixels (64 MiB while decoding), so a reader's memory stays bounded by a few frames. */
 export const MAX_FRAME_PIXELS = 2 ** 24;
