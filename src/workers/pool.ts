@@ -36,6 +36,7 @@ type Events = { onReply(reply: Reply): void; onDeath(why: string): void };
 /** A browser worker whose script never started: the pool then codes on the calling thread. */
 class WorkerUnavailable extends Error {}
 let workersUnavailable = false;
+let warned = false;
 
 /** From the TypeScript sources (the tests, tsx), the worker loads tsx first and then the .ts entry. */
 function sourceWorker(Worker: typeof import('node:worker_threads').Worker): InstanceType<typeof Worker> {
@@ -106,9 +107,10 @@ class PoolWorker {
   }
 
   /**
-   * Sends a job; its arrays are copied, not transferred. Transferring a buffer lets one thread free
-   * what another allocated, which grew the process by about 1 MB a frame here (1.5 GB for a
-   * million images); copies cost a frame's bytes once and keep memory flat.
+   * Sends a job; its arrays are copied, not transferred. With transfers (one thread freeing what
+   * another allocated) the process kept growing over repeated calls, about 0.5 MB a frame here;
+   * with copies it levels off (about 320 MB for 10k-image calls on two workers). A copy costs a
+   * frame's bytes once.
    */
   run<T>(job: Job): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -152,10 +154,9 @@ export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
         if (!(error instanceof WorkerUnavailable)) throw error;
       }
     }
-    inline ??= (async () => {
-      console.warn('bbans: Web Workers could not start here (a dev server that pre-bundles dependencies?); coding on the page\'s thread');
-      return inlineCoder(await loadedModel(model));
-    })();
+    if (!warned) console.warn('bbans: Web Workers could not start here (a dev server that pre-bundles dependencies?); coding on the page\'s thread');
+    warned = true;
+    inline ??= loadedModel(model).then(inlineCoder);
     return here(await inline);
   };
   return {
