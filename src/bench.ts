@@ -91,8 +91,10 @@ async function measureModel(model: CodecModel, dataset: string, pixels: PixelArr
   // Untimed warm-up: V8 first runs WASM from its baseline compiler and swaps in optimised code
   // while it runs, which takes seconds; the timed runs measure the steady state.
   const warmUpCount = Math.min(count, WARM_UP_IMAGES);
-  const warmUpChains = chains === undefined ? undefined : Math.min(chains, Math.max(1, warmUpCount));
-  await decompress(await compress({ data: pixels.subarray(0, warmUpCount * itemPixels), shape: [warmUpCount, ...model.itemShape] }, { model, chains: warmUpChains, threads }), { model, threads });
+  // One warm-up frame per worker, so every worker's WASM is optimised before the clock starts.
+  const warmUpFrame = Math.max(1, Math.ceil(warmUpCount / Math.max(1, threads ?? availableThreads())));
+  const warmUpChains = chains === undefined ? undefined : Math.min(chains, warmUpFrame);
+  await decompress(await compress({ data: pixels.subarray(0, warmUpCount * itemPixels), shape: [warmUpCount, ...model.itemShape] }, { model, chains: warmUpChains, threads, frameSize: warmUpFrame }), { model, threads });
   const t0 = performance.now();
   const compressed = await compress(images, { model, chains, threads });
   const t1 = performance.now();

@@ -68,9 +68,9 @@ export function defaultChains(count: number, itemPixels: number): number {
 }
 
 /** Pixels per frame unless told: measured against rate, speed and random access (see the README's format section). */
-export const DEFAULT_FRAME_PIXELS = 2 ** 20;
+export const DEFAULT_FRAME_PIXELS = 2 ** 21;
 
-/** Images per frame unless told: 2^20 pixels' worth (1337 MNIST images), at least one image. */
+/** Images per frame unless told: 2^21 pixels' worth (2675 MNIST images, 32 chains), at least one image. */
 export function defaultFrameSize(itemPixels: number): number {
   return Math.max(1, Math.round(DEFAULT_FRAME_PIXELS / itemPixels));
 }
