@@ -53,19 +53,22 @@ describe.skipIf(!haveChromium)('bbans from its tarball in zero-config bundler ap
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  const modes: [string, () => Promise<Served>][] = [
-    ['vite build + vite preview', () => vitePreview(apps.vite)],
-    ['vite dev server', () => viteDev(apps.vite)],
-    ['webpack production build, served statically', () => webpackStatic(apps.webpack)],
+  // Vite's dev server serves bbans pre-bundled, without its worker script: bbans then codes on the
+  // page's thread and says so once. Built apps run the Web Workers.
+  const FALLBACK = "console: bbans: Web Workers could not start here (a dev server that pre-bundles dependencies?); coding on the page's thread";
+  const modes: [string, () => Promise<Served>, string[]][] = [
+    ['vite build + vite preview', () => vitePreview(apps.vite), []],
+    ['vite dev server', () => viteDev(apps.vite), [FALLBACK]],
+    ['webpack production build, served statically', () => webpackStatic(apps.webpack), []],
   ];
-  for (const [mode, serve] of modes) {
+  for (const [mode, serve, expected] of modes) {
     it(`${mode}: compress(images) in the page makes Node's bytes, and decompress gives the images back`, async () => {
       const served = await serve();
       try {
         const { result, errors } = await visit(browser, served.url);
         expect(result.error).toBeUndefined();
         expect(result.bytes).toBe(nodeBytes);
-        expect(errors).toEqual([]);
+        expect(errors).toEqual(expected);
       } finally {
         await served.stop();
       }
