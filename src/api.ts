@@ -87,7 +87,7 @@ export async function compress(images: PixelArray | ImageBatch, options: Compres
 export interface Decompressed extends ImageBatch {
   modelName: string;
   source: SourceFormat;
-  /** The source file's header (.npy), as stored: it names the whole of the first segment's images. */
+  /** The source file's header (.npy, or idx when stored), as stored: it describes the first segment's images. */
   sourceHeader?: Uint8Array;
 }
 
