@@ -10,7 +10,7 @@ import { FrameCompressor } from './compressor.js';
 import { type DecodedFrame, FrameDecompressor } from './decompressor.js';
 import { coderFor } from './coders.js';
 import { settingsOf } from './frame-codec.js';
-import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, MAX_IN_MEMORY_PIXELS, checkOptions, compressionPlan, threadsOf } from './options.js';
+import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, MAX_IN_MEMORY_PIXELS, checkOptions, compressionPlan, inFlightFor, threadsOf } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { type ModelInfo, bestShippedModelFor, modelInfo } from './models.js';
 import { isModelName } from './model/spec.js';
@@ -121,6 +121,15 @@ export async function modelForHeader(header: StreamHeader, choice: DecompressOpt
   return model;
 }
 
+/** A decompression session for `decompress` and `decompressStream`: its coder opens on the first header, with the model that header names (or the one given). */
+export function frameDecompressor(options: Omit<DecompressOptions, 'images'>): FrameDecompressor {
+  const { onProgress, signal } = options;
+  return new FrameDecompressor(
+    async (header) => coderFor(await modelForHeader(header, options.model), threadsOf(options)),
+    { inFlight: inFlightFor(options), ...(onProgress && { onProgress: (done) => onProgress(done) }), ...(signal && { signal }) },
+  );
+}
+
 /** The images of a file (or frame) as a batch, with what the header says of them. */
 export function batchOf(header: StreamHeader, data: PixelArray): Decompressed {
   return {
@@ -157,9 +166,7 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
     for await (const batch of decompressRange(layout, options.images, options)) batches.push(batch);
     return joinBatches(layout.header, batches);
   }
-  const open = async (header: StreamHeader) => coderFor(await modelForHeader(header, options.model), threadsOf(options));
-  const onProgress = options.onProgress;
-  const decompressor = new FrameDecompressor(open, { inFlight: 2 * Math.max(1, threadsOf(options)), ...(onProgress && { onProgress }), ...(options.signal && { signal: options.signal }) });
+  const decompressor = frameDecompressor(options);
   const batches: Decompressed[] = [];
   let pixels = 0;
   const keep = (frames: DecodedFrame[]): void => {
@@ -188,7 +195,7 @@ export async function* decompressRange(layout: Layout, range: [number, number], 
   requireInteger('decompress: images[1]', to, from, layout.count);
   const wanted = layout.frames.filter((f) => f.first < to && f.first + f.count > from);
   const coder = await coderFor(await modelForHeader(layout.header, options.model), threadsOf(options));
-  const pipeline = new Pipeline<{ ref: FrameRef; data: PixelArray }>(2 * Math.max(1, threadsOf(options)), options.signal);
+  const pipeline = new Pipeline<{ ref: FrameRef; data: PixelArray }>(inFlightFor(options), options.signal);
   let done = 0;
   const trimmed = function* (frames: Array<{ ref: FrameRef; data: PixelArray }>): Generator<Decompressed> {
     for (const { ref, data } of frames) {

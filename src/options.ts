@@ -102,6 +102,11 @@ export function threadsOf(options: CodingOptions): number {
   return options.threads ?? availableThreads();
 }
 
+/** Frames outstanding at once: two per worker (one coding, one waiting), two on the calling thread. */
+export function inFlightFor(options: CodingOptions): number {
+  return 2 * Math.max(1, threadsOf(options));
+}
+
 function invalidImages(message: string): never {
   throw new BbansError('INVALID_IMAGES', message);
 }
@@ -134,14 +139,13 @@ export function compressionPlan(who: string, model: ModelInfo, options: Compress
   requireInteger(`${who}: binsLog2`, header.binsLog2, 1, 16);
   requireInteger(`${who}: posteriorPrecision`, header.posteriorPrecision, header.binsLog2 + 1, 31);
   requireInteger(`${who}: likelihoodPrecision`, header.likelihoodPrecision, 1, 31);
-  const threads = threadsOf(options);
   const framing: FramingOptions = {
     frameSize,
     ...(options.chains !== undefined && { chains: options.chains }),
     chainsFor: (images) => defaultChains(images, itemPixels),
     maxPixelValue: model.spec.maxPixelValue,
     modelName: model.name,
-    inFlight: Math.max(2, 2 * threads),
+    inFlight: inFlightFor(options),
     ...(options.signal && { signal: options.signal }),
   };
   return { header, framing };

@@ -5,9 +5,9 @@
 // decompression gives back one batch of images per frame.
 import { BbansError, invalidArgument } from './errors.js';
 import { FrameCompressor } from './compressor.js';
-import { FrameDecompressor } from './decompressor.js';
+import type { DecodedFrame } from './decompressor.js';
 import { coderFor } from './coders.js';
-import { type Decompressed, batchOf, checkShape, modelForHeader } from './api.js';
+import { type Decompressed, batchOf, checkShape, frameDecompressor } from './api.js';
 import { BEST_SHIPPED_MODEL, modelInfo } from './models.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, checkOptions, compressionPlan, threadsOf } from './options.js';
 import { type PixelArray, isPixelArray } from './pixels.js';
@@ -55,14 +55,8 @@ function compression(options: CompressStreamOptions): Session<PixelArray, Uint8A
 
 function decompression(options: DecompressStreamOptions): Session<Uint8Array, Decompressed> {
   checkOptions('decompressStream', options, DECOMPRESS_OPTIONS.filter((name) => name !== 'images'));
-  const onProgress = options.onProgress;
-  const decompressor = new FrameDecompressor(
-    async (header) => {
-      return coderFor(await modelForHeader(header, options.model), threadsOf(options));
-    },
-    { inFlight: 2 * Math.max(1, threadsOf(options)), ...(onProgress && { onProgress: (done) => onProgress(done) }), ...(options.signal && { signal: options.signal }) },
-  );
-  const batches = (frames: Awaited<ReturnType<FrameDecompressor['end']>>): Decompressed[] => frames.map((f) => batchOf(f.header, f.data));
+  const decompressor = frameDecompressor(options);
+  const batches = (frames: DecodedFrame[]): Decompressed[] => frames.map((f) => batchOf(f.header, f.data));
   return {
     async push(chunk) {
       if (!(chunk instanceof Uint8Array)) invalidArgument('decompressStream: each chunk must be a Uint8Array');
