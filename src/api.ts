@@ -4,6 +4,7 @@
 // through the same FrameCompressor and FrameDecompressor.
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
+import { concatBytes } from './format/bytes.js';
 import type { SourceFormat, StreamHeader } from './format/fields.js';
 import { type FrameRef, type Layout, bytesSource, readLayout } from './format/layout.js';
 import { FrameCompressor } from './compressor.js';
@@ -56,16 +57,6 @@ export function checkShape(model: ModelInfo, itemShape: number[]): void {
   if (itemShape.join('x') !== model.itemShape.join('x') && !flatFits) {
     invalidImages(`model ${model.name} codes ${model.itemShape.join('x')} images, got images of ${itemShape.join('x')}`);
   }
-}
-
-export function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 export async function compress(images: PixelArray | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {

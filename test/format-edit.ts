@@ -3,7 +3,7 @@
 import { type StreamHeader } from '../src/format/fields.js';
 import { StreamParser } from '../src/format/parser.js';
 import { type Frame, writeFrame, writeHeader, writeIndex } from '../src/format/v2.js';
-import { concatBytes } from '../src/api.js';
+import { concatBytes } from '../src/format/bytes.js';
 
 export interface Parts {
   header: StreamHeader;

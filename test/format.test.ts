@@ -7,7 +7,7 @@ import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
 import { StreamParser } from '../src/format/parser.js';
 import { sha256, toHex } from '../src/sha256.js';
 import { stopWorkers } from '../src/workers/pool.js';
-import { concatBytes } from '../src/api.js';
+import { concatBytes } from '../src/format/bytes.js';
 import { rng } from './random.js';
 
 const IMAGE = 784;

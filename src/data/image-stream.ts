@@ -3,6 +3,7 @@
 // same checks as reading it whole: the header's kind and dtype, bool values, and exactly the bytes
 // the header promises (truncated or trailing data is refused at the end).
 import type { SourceFormat } from '../format/fields.js';
+import { concatBytes } from '../format/bytes.js';
 import { elementCount } from '../shape.js';
 import { type PixelArray, firstPixelAbove } from '../pixels.js';
 import { IdxFormatError, readIdxHeader } from './idx.js';
@@ -25,7 +26,7 @@ const MAX_HEAD = 12 + (1 << 16);
 
 /** Collects a stream's first bytes until a header parses (or the stream ends). */
 class Head {
-  bytes = new Uint8Array(0);
+  bytes: Uint8Array = new Uint8Array(0);
   ended = false;
   constructor(private readonly chunks: AsyncIterator<Uint8Array>) {}
   async more(): Promise<boolean> {
@@ -35,10 +36,7 @@ class Head {
       this.ended = true;
       return false;
     }
-    const joined = new Uint8Array(this.bytes.length + next.value.length);
-    joined.set(this.bytes);
-    joined.set(next.value, this.bytes.length);
-    this.bytes = joined;
+    this.bytes = concatBytes([this.bytes, next.value]);
     return true;
   }
   /** `parse` on the bytes so far, reading more while it fails for want of them. */

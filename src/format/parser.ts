@@ -4,7 +4,7 @@
 // memory is bounded by the frame size whatever the file's length.
 import { BbansError } from '../errors.js';
 import { elementCount } from '../shape.js';
-import { ByteReader } from './bytes.js';
+import { ByteReader, concatBytes } from './bytes.js';
 import { MAGIC, type StreamHeader, hasMagic } from './fields.js';
 import { checkJoinable, checkVersion } from './layout.js';
 import { VERSION as V1, readV1, readV1Prefix } from './v1.js';
@@ -21,7 +21,7 @@ function corrupt(detail: string): never {
 }
 
 export class StreamParser {
-  #pending = new Uint8Array(0);
+  #pending: Uint8Array = new Uint8Array(0);
   #ended = false;
   /** The first segment's header: the stream's. */
   #first?: StreamHeader;
@@ -38,10 +38,7 @@ export class StreamParser {
   /** Takes the next bytes; returns the frames now complete. */
   push(chunk: Uint8Array): ParsedFrame[] {
     if (this.#ended) throw new BbansError('INVALID_ARGUMENT', 'bytes pushed after the end of the stream');
-    const joined = new Uint8Array(this.#pending.length + chunk.length);
-    joined.set(this.#pending);
-    joined.set(chunk, this.#pending.length);
-    this.#pending = joined;
+    this.#pending = concatBytes([this.#pending, chunk]);
     return this.#drain();
   }
 
