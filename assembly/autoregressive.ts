@@ -51,6 +51,17 @@ export class PixelModel {
   widest: u32;
   /** Scratch for dense(): the indices of a block's nonzero inputs (u32[widest]). */
   active: usize;
+  /**
+   * The same weights per layer as [in][out] then the bias [out], outputs padded with zeros to a
+   * multiple of 16: denseLanes() reads four outputs' weights of one input with one load.
+   */
+  transposed: usize;
+}
+
+/** Units rounded up to whole chunks of four f32x4 vectors (what denseLanes() takes at a time). */
+@inline
+function padded(units: u32): u32 {
+  return (units + 15) & ~15;
 }
 
 /** Copies the description and weights; the caller has checked that the sizes agree. */
@@ -88,7 +99,34 @@ export function pixel_model_create(
   assert(expected == <u64>weightCount, 'pixel model: weight count does not match the layer sizes');
   m.widest = widest;
   m.active = heap.alloc(<usize>widest << 2);
+  m.transposed = transposeLayers(m);
   return m;
+}
+
+function transposeLayers(m: PixelModel): usize {
+  let size: usize = 0;
+  for (let l: u32 = 0; l < m.layers; l++) {
+    size += <usize>(load<u32>(m.sizes + (<usize>l << 2)) + 1) * padded(load<u32>(m.sizes + (<usize>(l + 1) << 2)));
+  }
+  const out = heap.alloc(size << 2);
+  memory.fill(out, 0, size << 2);
+  let w = m.weights;
+  let t = out;
+  for (let l: u32 = 0; l < m.layers; l++) {
+    const inputs = load<u32>(m.sizes + (<usize>l << 2));
+    const outputs = load<u32>(m.sizes + (<usize>(l + 1) << 2));
+    const width = <usize>padded(outputs);
+    for (let j: u32 = 0; j < outputs; j++) {
+      for (let i: u32 = 0; i <= inputs; i++) {
+        // i == inputs is the bias, stored after the kernel in both layouts.
+        const from = i < inputs ? w + ((<usize>j * inputs + i) << 2) : w + ((<usize>outputs * inputs + j) << 2);
+        store<f32>(t + ((<usize>i * width + j) << 2), load<f32>(from));
+      }
+    }
+    w += (<usize>outputs * (inputs + 1)) << 2;
+    t += (<usize>(inputs + 1) * width) << 2;
+  }
+  return out;
 }
 
 export function pixel_model_free(m: PixelModel): void {
@@ -96,25 +134,28 @@ export function pixel_model_free(m: PixelModel): void {
   heap.free(m.offsets);
   heap.free(m.weights);
   heap.free(m.active);
+  heap.free(m.transposed);
   heap.free(changetype<usize>(m));
 }
 
 // ---- the network, all lanes at once ------------------------------------------------------------
 
 /**
- * out[j][lane] = act(b[j] + sum_i w[j][i] in[i][lane]) for `groups` groups of 4 lanes (arrays
- * [units][groups * 4]); the sum runs over i = 0, 1, ... for every lane, however the lanes are
- * blocked. Inputs that are zero in every lane of a block are skipped: w * 0 is a zero, and adding
- * a zero changes a sum at most from -0 to +0, which nothing downstream can tell apart (relu maps
- * both to +0; exp, the CDF and comparisons treat them alike), so skipping gives the same bits while
- * background pixels, whose neighbours are all zero, cost less. `active` holds the indices of the
- * inputs a block uses. Two outputs by four groups at a time share each input load.
+ * out[j][lane] = act(b[j] + sum_i w[j][i] in[i][lane]) for `lanes` lanes (arrays [units][groups * 4],
+ * groups = lanes / 4 rounded up); the sum runs over i = 0, 1, ... for every lane, however the
+ * lanes are blocked. Inputs that are zero in every lane of a block are skipped: w * 0 is a zero,
+ * and adding a zero changes a sum at most from -0 to +0, which nothing downstream can tell apart
+ * (relu maps both to +0; exp, the CDF and comparisons treat them alike), so skipping gives the
+ * same bits while background pixels, whose neighbours are all zero, cost less. `active` holds the
+ * indices of the inputs a block uses. Blocks of 16 lanes go two outputs by four groups at a time,
+ * sharing each input load; the lanes left over go two at a time (denseLanes).
  */
-function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize, groups: u32, relu: bool, active: usize): void {
+function dense(input: usize, inputs: u32, w: usize, transposed: usize, outputs: u32, output: usize, lanes: u32, relu: bool, active: usize): void {
+  const groups = (lanes + 3) >> 2;
   const stride = <usize>groups << 4;
   const bias = w + (<usize>outputs * inputs << 2);
   let g: u32 = 0;
-  for (; g + 4 <= groups; g += 4) {
+  for (; (g + 4) << 2 <= lanes; g += 4) {
     const block = input + (<usize>g << 4);
     const used = activeInputs(block, inputs, stride, 4, active);
     let j: u32 = 0;
@@ -148,13 +189,69 @@ function dense(input: usize, inputs: u32, w: usize, outputs: u32, output: usize,
       }
     }
   }
-  for (; g < groups; g++) {
-    const group = input + (<usize>g << 4);
-    const used = activeInputs(group, inputs, stride, 1, active);
-    for (let j: u32 = 0; j < outputs; j++) {
-      v128.store(output + <usize>j * stride + (<usize>g << 4), activate(dotGroup(group, stride, w + (<usize>j * inputs << 2), bias + (<usize>j << 2), used, active), relu));
+  let lane = g << 2;
+  for (; lane + 2 <= lanes; lane += 2) denseLanes(input, inputs, transposed, outputs, output, stride, lane, 2, relu, active);
+  if (lane < lanes) denseLanes(input, inputs, transposed, outputs, output, stride, lane, 1, relu, active);
+}
+
+/**
+ * dense() for one or two lanes, sixteen outputs of each at a time, four per f32x4: fewer than 16
+ * lanes would leave most of a block's vector slots empty. Two lanes share each weight load, and
+ * their eight sums keep the CPU's adders busy. Each output's sum is the same b + w x over the same
+ * inputs in the same order (the lanes' nonzero inputs; a block may add more zeros), so the bits
+ * agree with the block path.
+ */
+function denseLanes(input: usize, inputs: u32, transposed: usize, outputs: u32, output: usize, stride: usize, lane: u32, count: u32, relu: bool, active: usize): void {
+  const at = <usize>lane << 2;
+  const other = count == 2 ? at + 4 : at;
+  let used: u32 = 0;
+  for (let i: u32 = 0; i < inputs; i++) {
+    // Branch-free: whether a relu output is zero is a coin toss a branch would mispredict. NaN != 0
+    // holds too: a NaN input must reach the outputs.
+    const x = input + <usize>i * stride;
+    store<u32>(active + (<usize>used << 2), i);
+    used += <u32>(load<f32>(x + at) != 0) | <u32>(load<f32>(x + other) != 0);
+  }
+  const row = <usize>padded(outputs) << 2;
+  const bias = transposed + <usize>inputs * row;
+  for (let first: u32 = 0; first < outputs; first += 16) {
+    const column = <usize>first << 2;
+    let a0 = v128.load(bias + column), a1 = v128.load(bias + column, 16), a2 = v128.load(bias + column, 32), a3 = v128.load(bias + column, 48);
+    let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+    for (let k: u32 = 0; k < used; k++) {
+      const i = load<u32>(active + (<usize>k << 2));
+      const x = input + <usize>i * stride;
+      const xa = v128.load32_splat(x + at);
+      const xb = v128.load32_splat(x + other);
+      const weights = transposed + <usize>i * row + column;
+      const w0 = v128.load(weights), w1 = v128.load(weights, 16), w2 = v128.load(weights, 32), w3 = v128.load(weights, 48);
+      a0 = f32x4.add(a0, f32x4.mul(w0, xa)); a1 = f32x4.add(a1, f32x4.mul(w1, xa));
+      a2 = f32x4.add(a2, f32x4.mul(w2, xa)); a3 = f32x4.add(a3, f32x4.mul(w3, xa));
+      b0 = f32x4.add(b0, f32x4.mul(w0, xb)); b1 = f32x4.add(b1, f32x4.mul(w1, xb));
+      b2 = f32x4.add(b2, f32x4.mul(w2, xb)); b3 = f32x4.add(b3, f32x4.mul(w3, xb));
+    }
+    storeOutputs(activate(a0, relu), first, outputs, output, stride, at);
+    storeOutputs(activate(a1, relu), first + 4, outputs, output, stride, at);
+    storeOutputs(activate(a2, relu), first + 8, outputs, output, stride, at);
+    storeOutputs(activate(a3, relu), first + 12, outputs, output, stride, at);
+    if (count == 2) {
+      storeOutputs(activate(b0, relu), first, outputs, output, stride, other);
+      storeOutputs(activate(b1, relu), first + 4, outputs, output, stride, other);
+      storeOutputs(activate(b2, relu), first + 8, outputs, output, stride, other);
+      storeOutputs(activate(b3, relu), first + 12, outputs, output, stride, other);
     }
   }
+}
+
+/** Stores outputs first .. first + 3 of one lane (those below `outputs`) into the [units][lanes] layout. */
+@inline
+function storeOutputs(a: v128, first: u32, outputs: u32, output: usize, stride: usize, at: usize): void {
+  const to = output + <usize>first * stride + at;
+  if (first >= outputs) return;
+  store<f32>(to, f32x4.extract_lane(a, 0));
+  if (first + 1 < outputs) store<f32>(to + stride, f32x4.extract_lane(a, 1));
+  if (first + 2 < outputs) store<f32>(to + 2 * stride, f32x4.extract_lane(a, 2));
+  if (first + 3 < outputs) store<f32>(to + 3 * stride, f32x4.extract_lane(a, 3));
 }
 
 /** Writes to `active` the inputs that are nonzero (or NaN) in some lane of `vectors` groups; returns how many. */
@@ -166,10 +263,8 @@ function activeInputs(block: usize, inputs: u32, stride: usize, vectors: u32, ac
     const x = block + <usize>i * stride;
     let nonzero = f32x4.ne(v128.load(x), zero);
     for (let q: u32 = 1; q < vectors; q++) nonzero = v128.or(nonzero, f32x4.ne(v128.load(x + (<usize>q << 4)), zero));
-    if (v128.any_true(nonzero)) {
-      store<u32>(active + (<usize>used << 2), i);
-      used++;
-    }
+    store<u32>(active + (<usize>used << 2), i);
+    used += <u32>v128.any_true(nonzero);
   }
   return used;
 }
@@ -392,17 +487,19 @@ function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, l
 }
 
 /** Runs the network for pixel t; returns the address of its outputs ([outputs][groups * 4]). */
-function evaluate(pm: PixelModel, scratch: usize, groups: u32): usize {
-  const stride = <usize>groups << 4;
+function evaluate(pm: PixelModel, scratch: usize, lanes: u32): usize {
+  const stride = <usize>((lanes + 3) >> 2) << 4;
   const half = <usize>pm.widest * stride;
   let input = scratch;
   let output = scratch + half;
   let w = pm.weights;
+  let transposed = pm.transposed;
   for (let l: u32 = 0; l < pm.layers; l++) {
     const inputs = load<u32>(pm.sizes + (<usize>l << 2));
     const outputs = load<u32>(pm.sizes + (<usize>(l + 1) << 2));
-    dense(input, inputs, w, outputs, output, groups, l + 1 < pm.layers, pm.active);
+    dense(input, inputs, w, transposed, outputs, output, lanes, l + 1 < pm.layers, pm.active);
     w += (<usize>outputs * (inputs + 1)) << 2;
+    transposed += (<usize>(inputs + 1) * padded(outputs)) << 2;
     const swap = input;
     input = output;
     output = swap;
@@ -423,18 +520,87 @@ function intervalOf(pm: PixelModel, x: u32): u64 {
 }
 
 /**
+ * The lanes a push or pop codes: runs of lanes of one or more messages (a batch that spans
+ * frames), side by side. `table` holds (message, first lane, lanes) u32 triples; each message
+ * appears once, so each run has a tail of its own and its words land exactly where they would if
+ * the run were coded alone.
+ */
+@unmanaged
+class Runs {
+  count: u32;
+  lanes: u32;
+  /** Per lane: the address of its head, and its run. */
+  heads: usize;
+  runOf: usize;
+  /** Per run: its message, and the tail length and borrowed count while the walk runs. */
+  messages: usize;
+  lengths: usize;
+  borrowed: usize;
+}
+
+function runsOf(table: usize, count: u32, pixels: u32, reserve: bool): Runs {
+  const r = changetype<Runs>(heap.alloc(offsetof<Runs>()));
+  r.count = count;
+  let lanes: u32 = 0;
+  for (let k: u32 = 0; k < count; k++) {
+    const m = changetype<Message>(load<u32>(table + <usize>k * 12));
+    const first = load<u32>(table + <usize>k * 12, 4);
+    const n = load<u32>(table + <usize>k * 12, 8);
+    assert(n > 0 && <u64>first + n <= m.lanes, 'lane view outside the message');
+    for (let j: u32 = 0; j < k; j++) assert(load<u32>(table + <usize>j * 12) != changetype<u32>(m), 'a message appears twice in one batch');
+    lanes += n;
+  }
+  r.lanes = lanes;
+  r.heads = heap.alloc(<usize>lanes << 2);
+  r.runOf = heap.alloc(<usize>lanes << 2);
+  r.messages = heap.alloc(<usize>count << 2);
+  r.lengths = heap.alloc(<usize>count << 2);
+  r.borrowed = heap.alloc(<usize>count << 2);
+  let lane: u32 = 0;
+  for (let k: u32 = 0; k < count; k++) {
+    const m = changetype<Message>(load<u32>(table + <usize>k * 12));
+    const first = load<u32>(table + <usize>k * 12, 4);
+    const n = load<u32>(table + <usize>k * 12, 8);
+    if (reserve) reserveTail(m, pixels * n);
+    store<u32>(r.messages + (<usize>k << 2), changetype<u32>(m));
+    store<u32>(r.lengths + (<usize>k << 2), m.tailLength);
+    store<u32>(r.borrowed + (<usize>k << 2), m.borrowed);
+    for (let j: u32 = 0; j < n; j++, lane++) {
+      store<u32>(r.heads + (<usize>lane << 2), <u32>(m.heads + (<usize>(first + j) << 3)));
+      store<u32>(r.runOf + (<usize>lane << 2), k);
+    }
+  }
+  return r;
+}
+
+/** Writes the walk's tail lengths and borrowed counts back to the messages, and frees the runs. */
+function closeRuns(r: Runs): void {
+  for (let k: u32 = 0; k < r.count; k++) {
+    const m = changetype<Message>(load<u32>(r.messages + (<usize>k << 2)));
+    m.tailLength = load<u32>(r.lengths + (<usize>k << 2));
+    m.borrowed = load<u32>(r.borrowed + (<usize>k << 2));
+  }
+  heap.free(r.heads);
+  heap.free(r.runOf);
+  heap.free(r.messages);
+  heap.free(r.lengths);
+  heap.free(r.borrowed);
+  heap.free(changetype<usize>(r));
+}
+
+/**
  * The fused coder. Returns -1, EXHAUSTED (strict pop ran dry), i >= 0 (element i = t * lanes + lane
  * had a NaN or infinite network output) or -(i + 2) (element i's symbol is outside 0..maxValue; push
  * checks every symbol before touching the message). `out` receives popped symbols, or for
- * MODE_INTERVALS (start, freq) u32 pairs, for MODE_LOG_PROBABILITIES log2 P(x) as f64.
+ * MODE_INTERVALS (start, freq) u32 pairs, for MODE_LOG_PROBABILITIES log2 P(x) as f64. `runs` is
+ * null for the two modes that code nothing, which take `lanes` instead.
  */
-function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
+function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
   const pixels = pm.height * pm.width;
   const n = pixels * lanes;
   if (mode != MODE_POP) {
     for (let i: u32 = 0; i < n; i++) if (load<u32>(symbols + (<usize>i << 2)) > pm.maxValue) return -(<i32>i + 2);
   }
-  if (mode == MODE_PUSH) reserveTail(m, n);
   const groups = (lanes + 3) >> 2;
   const stride = <usize>groups << 4;
   const scratch = heap.alloc(<usize>2 * pm.widest * stride);
@@ -444,27 +610,36 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
   distribution.spare = <f64>((<u64>1 << precision) - pm.maxValue - 1);
   distribution.inverseMax = 1.0 / <f64>pm.maxValue;
   const known = mode == MODE_POP ? out : symbols;
-  const heads: usize = mode >= MODE_INTERVALS ? 0 : m.heads + (<usize>laneOffset << 3);
   const mask: u64 = (<u64>1 << precision) - 1;
   const overflowUnit: u64 = (HEAD_MIN >> precision) << 32;
   let result: i32 = -1;
-  // The tail's length and the borrowed count live in locals during the walk (through the message's
-  // fields every symbol would wait on a store); written back at the end.
-  const tail: usize = mode >= MODE_INTERVALS ? 0 : m.tail;
-  let length: u32 = mode >= MODE_INTERVALS ? 0 : m.tailLength;
-  let borrowed: u32 = mode >= MODE_INTERVALS ? 0 : m.borrowed;
-  const strict = mode >= MODE_INTERVALS ? false : m.strict;
   for (let step: u32 = 0; step < pixels && result == -1; step++) {
     const t = mode == MODE_PUSH ? pixels - 1 - step : step;
     gatherInputs(pm, t, known, features, lanes, scratch, stride);
-    const outputs = evaluate(pm, scratch, groups);
+    const outputs = evaluate(pm, scratch, lanes);
     for (let j: u32 = 0; j < lanes; j++) {
       const lane = mode == MODE_POP ? lanes - 1 - j : j;
       const i = t * lanes + lane;
       if (!setDistribution(pm, outputs, lane, stride)) { result = <i32>i; break; }
-      const headPtr = heads + (<usize>lane << 3);
+      if (mode >= MODE_INTERVALS) {
+        const x = load<u32>(symbols + (<usize>i << 2));
+        if (mode == MODE_LOG_PROBABILITIES) {
+          const p = pm.kind == KIND_BERNOULLI ? (x ? distribution.one : 1 - distribution.one) : distribution.mixtureProbability(x);
+          store<f64>(out + (<usize>i << 3), Math.log2(p));
+        } else {
+          const interval = intervalOf(pm, x);
+          store<u32>(out + (<usize>i << 3), <u32>(interval >> 32));
+          store<u32>(out + (<usize>i << 3), <u32>interval, 4);
+        }
+        continue;
+      }
+      const r = changetype<Runs>(runs);
+      const headPtr = <usize>load<u32>(r.heads + (<usize>lane << 2));
+      const run = <usize>load<u32>(r.runOf + (<usize>lane << 2)) << 2;
+      const m = changetype<Message>(load<u32>(r.messages + run));
+      let length = load<u32>(r.lengths + run);
+      let head = load<u64>(headPtr);
       if (mode == MODE_POP) {
-        let head = load<u64>(headPtr);
         const cf = head & mask;
         let interval: u64;
         if (pm.kind == KIND_BERNOULLI) {
@@ -479,69 +654,58 @@ function code(mode: u32, m: Message, laneOffset: u32, lanes: u32, symbols: usize
           let word: u32 = 0;
           if (length > 0) {
             length--;
-            word = load<u32>(tail + (<usize>length << 2));
-          } else if (strict) {
+            word = load<u32>(m.tail + (<usize>length << 2));
+          } else if (m.strict) {
             result = EXHAUSTED;
             break;
           } else {
-            word = implicitWord(borrowed++);
+            const borrowed = load<u32>(r.borrowed + run);
+            word = implicitWord(borrowed);
+            store<u32>(r.borrowed + run, borrowed + 1);
           }
           head = (head << 32) | word;
         }
-        store<u64>(headPtr, head);
       } else {
         const x = load<u32>(symbols + (<usize>i << 2));
-        if (mode == MODE_LOG_PROBABILITIES) {
-          const p = pm.kind == KIND_BERNOULLI ? (x ? distribution.one : 1 - distribution.one) : distribution.mixtureProbability(x);
-          store<f64>(out + (<usize>i << 3), Math.log2(p));
-          continue;
-        }
         const interval = intervalOf(pm, x);
         const start = interval >> 32;
         const freq = interval & 0xffffffff;
-        if (mode == MODE_INTERVALS) {
-          store<u32>(out + (<usize>i << 3), <u32>start);
-          store<u32>(out + (<usize>i << 3), <u32>freq, 4);
-          continue;
-        }
-        let head = load<u64>(headPtr);
         if (head >= overflowUnit * freq) {
-          store<u32>(tail + (<usize>length << 2), <u32>head);
+          store<u32>(m.tail + (<usize>length << 2), <u32>head);
           length++;
           head >>= 32;
         }
         const quotient = head / freq;
-        store<u64>(headPtr, (quotient << precision) + (head - quotient * freq) + start);
+        head = (quotient << precision) + (head - quotient * freq) + start;
       }
+      store<u64>(headPtr, head);
+      store<u32>(r.lengths + run, length);
     }
   }
   heap.free(scratch);
-  if (mode < MODE_INTERVALS) {
-    m.tailLength = length;
-    m.borrowed = borrowed;
-  }
   return result;
 }
 
-function checkView(m: Message, laneOffset: u32, lanes: u32): void {
-  assert(lanes > 0 && <u64>laneOffset + lanes <= m.lanes, 'lane view outside the message');
+/** Pushes lane-major [pixel][lane] symbols over the runs of `table` (see Runs). */
+export function autoregressive_push(table: usize, runCount: u32, symbols: usize, pm: PixelModel, features: usize, precision: u32): i32 {
+  const runs = runsOf(table, runCount, pm.height * pm.width, true);
+  const result = code(MODE_PUSH, runs, runs.lanes, symbols, 0, pm, features, precision);
+  closeRuns(runs);
+  return result;
 }
 
-export function autoregressive_push(m: Message, laneOffset: u32, lanes: u32, symbols: usize, pm: PixelModel, features: usize, precision: u32): i32 {
-  checkView(m, laneOffset, lanes);
-  return code(MODE_PUSH, m, laneOffset, lanes, symbols, 0, pm, features, precision);
-}
-
-export function autoregressive_pop(m: Message, laneOffset: u32, lanes: u32, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
-  checkView(m, laneOffset, lanes);
-  return code(MODE_POP, m, laneOffset, lanes, 0, out, pm, features, precision);
+export function autoregressive_pop(table: usize, runCount: u32, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
+  const runs = runsOf(table, runCount, 0, false);
+  const result = code(MODE_POP, runs, runs.lanes, 0, out, pm, features, precision);
+  closeRuns(runs);
+  return result;
 }
 
 export function autoregressive_intervals(lanes: u32, symbols: usize, out: usize, pm: PixelModel, features: usize, precision: u32): i32 {
-  return code(MODE_INTERVALS, changetype<Message>(0), 0, lanes, symbols, out, pm, features, precision);
+  return code(MODE_INTERVALS, null, lanes, symbols, out, pm, features, precision);
 }
 
 /** log2 P(x) of every symbol before quantisation (f64 per symbol). */
 export function autoregressive_log_probabilities(lanes: u32, symbols: usize, out: usize, pm: PixelModel, features: usize): i32 {
-  return code(MODE_LOG_PROBABILITIES, changetype<Message>(0), 0, lanes, symbols, out, pm, features, 24);
+  return code(MODE_LOG_PROBABILITIES, null, lanes, symbols, out, pm, features, 24);
 }

@@ -4,8 +4,8 @@
 import { core } from './wasm.js';
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { MAX_PRECISION, type DistributionCodec } from './codecs.js';
-import { resolveTarget } from './message.js';
-import { staged, viewOf } from './memory.js';
+import { type CodingTarget, laneCount, resolveTarget } from './message.js';
+import { type Stage, staged, viewOf } from './memory.js';
 import { type CausalWindow, causalOffsets } from './model/causal-window.js';
 
 export type { CausalWindow } from './model/causal-window.js';
@@ -121,26 +121,25 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
   const checkSymbols = (symbols: Uint32Array): void => {
     if (!(symbols instanceof Uint32Array) || symbols.length !== size) invalidArgument(`autoregressive: expected a Uint32Array of ${size} symbols`);
   };
-  const view = (target: Parameters<DistributionCodec['push']>[0]) => {
-    const v = resolveTarget(target);
-    if (v.count !== batch) invalidArgument(`autoregressive: the codec is for ${batch} lanes, the target has ${v.count}`);
-    return v;
+  /** The target's views as the kernels' (message, first lane, lanes) table. */
+  const runs = (target: CodingTarget, stage: Stage): [number, number] => {
+    const views = resolveTarget(target);
+    if (laneCount(views) !== batch) invalidArgument(`autoregressive: the codec is for ${batch} lanes, the target has ${laneCount(views)}`);
+    return [stage.put(Uint32Array.from(views.flatMap((v) => [v.message.pointer, v.offset, v.count]))), views.length];
   };
   const codec: AutoregressiveCodec = {
     precision,
     push(target, symbols) {
       checkSymbols(symbols);
-      const v = view(target);
       staged((stage) => {
-        const result = wasm('autoregressive_push')(v.message.pointer, v.offset, v.count, stage.put(symbols), network.pointer, stage.put(features), precision);
+        const result = wasm('autoregressive_push')(...runs(target, stage), stage.put(symbols), network.pointer, stage.put(features), precision);
         if (result !== -1) fail(result, symbols);
       });
     },
     pop(target) {
-      const v = view(target);
       return staged((stage) => {
         const out = stage.alloc(size * 4);
-        const result = wasm('autoregressive_pop')(v.message.pointer, v.offset, v.count, out, network.pointer, stage.put(features), precision);
+        const result = wasm('autoregressive_pop')(...runs(target, stage), out, network.pointer, stage.put(features), precision);
         if (result !== -1) fail(result);
         return viewOf(Uint32Array, out, size).slice();
       });

@@ -5,7 +5,7 @@
 // and the batch layout is the same on both sides, so the networks see exactly the same inputs.
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
-import { MAX_LANES, Message } from './message.js';
+import { type LaneView, MAX_LANES, Message } from './message.js';
 import { type Codec, type DistributionCodec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
 
 /** What the chain needs of a latent-variable model. Arrays are row-major, one row per data point. */
@@ -52,7 +52,7 @@ export function fromLaneMajor<T extends Float32Array | Float64Array | Uint32Arra
 }
 
 /** The BB-ANS codec for one batch of `batch` points, data and latents in lane-major layout. */
-function batchCodec(model: LatentVariableModel, settings: ChainSettings, batch: number): Codec<Uint32Array> {
+function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, batch: number): Codec<Uint32Array> {
   const { dataSize, latentSize } = model;
   const { binsLog2, posteriorPrecision } = settings;
   return bitsBack<Uint32Array, Uint32Array>({
@@ -103,55 +103,116 @@ function batchesOf(count: number, chains: number): Array<{ first: number; offset
 /** Told after each batch how many of the points are done. */
 export type ProgressCallback = (done: number, total: number) => void;
 
-/** Compresses `count` points of `model.dataSize` symbols each; returns the message bytes. */
-export function compressChain(
-  model: LatentVariableModel,
-  data: Uint32Array,
-  count: number,
-  settings: ChainSettings,
-  onProgress?: ProgressCallback,
-): Uint8Array {
-  checkSettings(model, settings);
-  if (data.length !== count * model.dataSize) invalidArgument(`expected ${count} x ${model.dataSize} symbols, got ${data.length}`);
-  const message = Message.create(settings.chains);
+/** One chain's input: `count` points of `model.dataSize` symbols each (row-major), on `chains` lanes. */
+export interface ChainInput {
+  data: Uint32Array;
+  count: number;
+  chains: number;
+}
+
+/** One chain's message, as compressChains wrote it, with its point count and lanes. */
+export interface ChainMessage {
+  bytes: Uint8Array;
+  count: number;
+  chains: number;
+}
+
+/** The settings every chain coded together shares. */
+export type SharedChainSettings = Omit<ChainSettings, 'chains'>;
+
+/**
+ * Compresses several independent chains side by side: each is its own message, with its own
+ * batches (batchesOf), but step t's batches of all of them make one batch for the networks, so
+ * chains of few lanes still code at the speed of many. A chain's bytes are the same as coded alone
+ * (the networks' rows do not depend on the rest of the batch: tested; the pixel network is our own
+ * WASM, per lane).
+ */
+export function compressChains(model: LatentVariableModel, inputs: readonly ChainInput[], settings: SharedChainSettings, onProgress?: ProgressCallback): Uint8Array[] {
+  const plans = inputs.map((input) => {
+    checkSettings(model, { ...settings, chains: input.chains });
+    if (input.data.length !== input.count * model.dataSize) invalidArgument(`expected ${input.count} x ${model.dataSize} symbols, got ${input.data.length}`);
+    return batchesOf(input.count, input.chains);
+  });
+  const total = inputs.reduce((n, input) => n + input.count, 0);
+  const messages = inputs.map((input) => Message.create(input.chains));
   try {
-    for (const { first, offset, size } of batchesOf(count, settings.chains)) {
-      const rows = data.subarray(first * model.dataSize, (first + size) * model.dataSize);
-      batchCodec(model, settings, size).push(message.view(offset, size), toLaneMajor(rows, size, model.dataSize));
-      onProgress?.(first + size, count);
+    let done = 0;
+    for (let step = 0; step < Math.max(...plans.map((plan) => plan.length)); step++) {
+      const parts = batchParts(plans, step);
+      const rows = new Uint32Array(parts.lanes * model.dataSize);
+      for (const { chain, batch: { first, size }, at } of parts.list) {
+        rows.set(inputs[chain]!.data.subarray(first * model.dataSize, (first + size) * model.dataSize), at * model.dataSize);
+      }
+      batchCodec(model, settings, parts.lanes).push(parts.views(messages), toLaneMajor(rows, parts.lanes, model.dataSize));
+      onProgress?.((done += parts.lanes), total);
     }
-    return message.toBytes();
+    return messages.map((message) => message.toBytes());
   } finally {
-    message.free();
+    for (const message of messages) message.free();
   }
 }
 
-/** Inverse of compressChain; fails with CORRUPT_MESSAGE unless the decode ends at the start state. */
-export function decompressChain(
-  model: LatentVariableModel,
-  bytes: Uint8Array,
-  count: number,
-  settings: ChainSettings,
-  onProgress?: ProgressCallback,
-): Uint32Array {
-  checkSettings(model, settings);
-  const message = Message.fromBytes(bytes);
-  message.strict = true; // a valid message never runs dry while decoding: stop at once if this one does
+/** Inverse of compressChains; fails with CORRUPT_MESSAGE unless every chain's decode ends at the start state. */
+export function decompressChains(model: LatentVariableModel, chains: readonly ChainMessage[], settings: SharedChainSettings, onProgress?: ProgressCallback): Uint32Array[] {
+  const plans = chains.map((chain) => {
+    checkSettings(model, { ...settings, chains: chain.chains });
+    return batchesOf(chain.count, chain.chains).reverse();
+  });
+  const total = chains.reduce((n, chain) => n + chain.count, 0);
+  const messages: Message[] = [];
   try {
-    if (message.lanes !== settings.chains) {
-      throw new BbansError('CORRUPT_MESSAGE', `message has ${message.lanes} lanes but the settings say ${settings.chains} chains`);
+    for (const chain of chains) {
+      const message = Message.fromBytes(chain.bytes);
+      messages.push(message);
+      message.strict = true; // a valid message never runs dry while decoding: stop at once if this one does
+      if (message.lanes !== chain.chains) {
+        throw new BbansError('CORRUPT_MESSAGE', `message has ${message.lanes} lanes but the settings say ${chain.chains} chains`);
+      }
     }
-    const out = new Uint32Array(count * model.dataSize);
-    for (const { first, offset, size } of batchesOf(count, settings.chains).reverse()) {
-      const laneMajor = batchCodec(model, settings, size).pop(message.view(offset, size));
-      out.set(fromLaneMajor(laneMajor, size, model.dataSize), first * model.dataSize);
-      onProgress?.(count - first, count);
+    const outs = chains.map((chain) => new Uint32Array(chain.count * model.dataSize));
+    let done = 0;
+    for (let step = 0; step < Math.max(...plans.map((plan) => plan.length)); step++) {
+      const parts = batchParts(plans, step);
+      const rows = fromLaneMajor(batchCodec(model, settings, parts.lanes).pop(parts.views(messages)), parts.lanes, model.dataSize);
+      for (const { chain, batch: { first, size }, at } of parts.list) {
+        outs[chain]!.set(rows.subarray(at * model.dataSize, (at + size) * model.dataSize), first * model.dataSize);
+      }
+      onProgress?.((done += parts.lanes), total);
     }
-    if (!message.isInitial()) {
+    if (!messages.every((message) => message.isInitial())) {
       throw new BbansError('CORRUPT_MESSAGE', 'decoding did not end at the start state: the data is corrupt or was coded with another model or settings');
     }
-    return out;
+    return outs;
   } finally {
-    message.free();
+    for (const message of messages) message.free();
   }
+}
+
+type Batch = ReturnType<typeof batchesOf>[number];
+
+/** The chains that have a batch at this step, where each one's lanes start in the joint batch, and their lane views. */
+function batchParts(plans: Batch[][], step: number) {
+  const list: Array<{ chain: number; batch: Batch; at: number }> = [];
+  let lanes = 0;
+  plans.forEach((plan, chain) => {
+    const batch = plan[step];
+    if (!batch) return;
+    list.push({ chain, batch, at: lanes });
+    lanes += batch.size;
+  });
+  return {
+    list,
+    lanes,
+    views: (messages: Message[]): LaneView[] => list.map(({ chain, batch }) => messages[chain]!.view(batch.offset, batch.size)),
+  };
+}
+
+/** Compresses `count` points of `model.dataSize` symbols each; returns the message bytes. */
+export function compressChain(model: LatentVariableModel, data: Uint32Array, count: number, settings: ChainSettings, onProgress?: ProgressCallback): Uint8Array {
+  return compressChains(model, [{ data, count, chains: settings.chains }], settings, onProgress)[0]!;
+}
+
+/** Inverse of compressChain; fails with CORRUPT_MESSAGE unless the decode ends at the start state. */
+export function decompressChain(model: LatentVariableModel, bytes: Uint8Array, count: number, settings: ChainSettings, onProgress?: ProgressCallback): Uint32Array {
+  return decompressChains(model, [{ bytes, count, chains: settings.chains }], settings, onProgress)[0]!;
 }

@@ -4,7 +4,7 @@
 
 import { core } from './wasm.js';
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
-import { type CodingTarget, type LaneView, resolveTarget } from './message.js';
+import { type CodingTarget, type LaneView, laneCount, resolveTarget } from './message.js';
 import { type Stage, staged, viewOf } from './memory.js';
 
 export interface Codec<T> {
@@ -30,31 +30,80 @@ export const MAX_TRIALS = 1000;
 type Kernel = (message: number, laneOffset: number, laneCount: number, symbols: number, n: number, ...params: number[]) => number;
 const kernel = (name: string): Kernel => core()[name] as Kernel;
 
+/** Picks one view's elements out of a per-element parameter array (`width` values per element); the identity for a single view. */
+type Pick = <A extends Float32Array | Uint32Array>(array: A, width?: number) => A;
+
 interface ArrayCodecSpec {
   /** Kernel pair name: `${name}_push` / `${name}_pop`. */
   kernel: string;
   size: number;
   precision: number;
-  /** Stages the parameter arrays and returns the kernel's trailing arguments. */
-  params(stage: Stage): number[];
+  /** Stages the parameter arrays (each through `pick`) and returns the kernel's trailing arguments. */
+  params(stage: Stage, pick: Pick): number[];
   /** Why element i's parameters cannot be coded, for the error message. */
   describeParams(i: number): string;
   symbolRange: string;
 }
 
-/** A codec for `size` symbols (u32) laid out rounds x laneCount over the target's lanes. */
+/** Lane-major rounds x lanes arrays and one view's columns of them. */
+class LaneSlice {
+  readonly rounds: number;
+  constructor(readonly lanes: number, readonly from: number, readonly count: number, size: number) {
+    this.rounds = size / lanes;
+  }
+
+  /** The view's elements, rounds x count. */
+  readonly pick: Pick = (array, width = 1) => {
+    if (this.count === this.lanes) return array;
+    const out = new (array.constructor as new (n: number) => typeof array)(this.rounds * this.count * width);
+    for (let r = 0; r < this.rounds; r++) {
+      const at = (r * this.lanes + this.from) * width;
+      out.set(array.subarray(at, at + this.count * width), r * this.count * width);
+    }
+    return out;
+  };
+
+  /** Puts the view's elements back in their places in `whole`. */
+  scatter(part: Uint32Array, whole: Uint32Array): void {
+    for (let r = 0; r < this.rounds; r++) whole.set(part.subarray(r * this.count, (r + 1) * this.count), r * this.lanes + this.from);
+  }
+
+  /** The index in the whole array of the view's element i. */
+  whole(i: number): number {
+    return Math.floor(i / this.count) * this.lanes + this.from + (i % this.count);
+  }
+}
+
+/** A target's views, each with its columns of an array of `size` elements over all of their lanes. */
+function slicesOf(target: CodingTarget, size: number, who: string): Array<{ view: LaneView; slice: LaneSlice }> {
+  const views = resolveTarget(target);
+  const lanes = laneCount(views);
+  if (size % lanes !== 0) invalidArgument(`${who}: ${size} symbols do not fill whole rounds of ${lanes} lanes`);
+  let from = 0;
+  return views.map((view) => {
+    const slice = new LaneSlice(lanes, from, view.count, size);
+    from += view.count;
+    return { view, slice };
+  });
+}
+
+/**
+ * A codec for `size` symbols (u32) laid out rounds x lanes over the target's lanes. A target of
+ * several views is coded view by view (popped in reverse), each with its own columns.
+ */
 function arrayCodec(spec: ArrayCodecSpec): DistributionCodec {
   const push = kernel(`${spec.kernel}_push`);
   const pop = kernel(`${spec.kernel}_pop`);
   const intervals = core()[`${spec.kernel}_intervals`] as (symbols: number, n: number, out: number, ...params: number[]) => number;
-  const fail = (result: number, symbols?: Uint32Array): never => {
+  const fail = (result: number, symbols?: Uint32Array, slice?: LaneSlice): never => {
     if (result === EXHAUSTED) {
       throw new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
     }
+    const whole = (i: number): number => (slice ? slice.whole(i) : i);
     if (result >= 0) {
-      throw new BbansError('INVALID_PARAMETER', `${spec.kernel}: element ${result} has invalid parameters (${spec.describeParams(result)})`);
+      throw new BbansError('INVALID_PARAMETER', `${spec.kernel}: element ${whole(result)} has invalid parameters (${spec.describeParams(whole(result))})`);
     }
-    const i = -result - 2;
+    const i = whole(-result - 2);
     throw new BbansError('INVALID_SYMBOL', `${spec.kernel}: element ${i} is symbol ${symbols?.[i]}, outside ${spec.symbolRange}`);
   };
   const checkSymbols = (symbols: Uint32Array): void => {
@@ -65,26 +114,33 @@ function arrayCodec(spec: ArrayCodecSpec): DistributionCodec {
     precision: spec.precision,
     push(target, symbols) {
       checkSymbols(symbols);
-      const view = checkedView(target, spec.size, spec.kernel);
-      staged((stage) => {
-        const result = push(view.message.pointer, view.offset, view.count, stage.put(symbols), spec.size, ...spec.params(stage));
-        if (result !== -1) fail(result, symbols);
-      });
+      for (const { view, slice } of slicesOf(target, spec.size, spec.kernel)) {
+        const n = slice.rounds * view.count;
+        staged((stage) => {
+          const result = push(view.message.pointer, view.offset, view.count, stage.put(slice.pick(symbols)), n, ...spec.params(stage, slice.pick));
+          if (result !== -1) fail(result, symbols, slice);
+        });
+      }
     },
     pop(target) {
-      const view = checkedView(target, spec.size, spec.kernel);
-      return staged((stage) => {
-        const out = stage.alloc(spec.size * 4);
-        const result = pop(view.message.pointer, view.offset, view.count, out, spec.size, ...spec.params(stage));
-        if (result !== -1) fail(result);
-        return viewOf(Uint32Array, out, spec.size).slice();
-      });
+      const slices = slicesOf(target, spec.size, spec.kernel);
+      const whole = new Uint32Array(spec.size);
+      for (const { view, slice } of slices.reverse()) {
+        const n = slice.rounds * view.count;
+        staged((stage) => {
+          const out = stage.alloc(n * 4);
+          const result = pop(view.message.pointer, view.offset, view.count, out, n, ...spec.params(stage, slice.pick));
+          if (result !== -1) fail(result, undefined, slice);
+          slice.scatter(viewOf(Uint32Array, out, n), whole);
+        });
+      }
+      return whole;
     },
     intervals(symbols) {
       checkSymbols(symbols);
       return staged((stage) => {
         const out = stage.alloc(spec.size * 8);
-        const result = intervals(stage.put(symbols), spec.size, out, ...spec.params(stage));
+        const result = intervals(stage.put(symbols), spec.size, out, ...spec.params(stage, (array) => array));
         if (result !== -1) fail(result, symbols);
         const pairs = viewOf(Uint32Array, out, spec.size * 2);
         const starts = new Uint32Array(spec.size);
@@ -104,12 +160,6 @@ function arrayCodec(spec: ArrayCodecSpec): DistributionCodec {
     },
   };
   return codec;
-}
-
-function checkedView(target: CodingTarget, size: number, who: string): LaneView {
-  const view = resolveTarget(target);
-  if (size % view.count !== 0) invalidArgument(`${who}: ${size} symbols do not fill whole rounds of ${view.count} lanes`);
-  return view;
 }
 
 function requireLength(who: string, name: string, array: ArrayLike<number>, length: number): void {
@@ -202,7 +252,7 @@ export function bernoulli(probs: Float32Array, precision: number): DistributionC
     kernel: 'bernoulli',
     precision,
     size: probs.length,
-    params: (stage) => [stage.put(probs), precision],
+    params: (stage, pick) => [stage.put(pick(probs)), precision],
     describeParams: (i) => `p = ${probs[i]}, must be in [0, 1]`,
     symbolRange: '0..1',
   });
@@ -218,7 +268,7 @@ export function categoricalProbs(k: number, probs: Float32Array, precision: numb
     kernel: 'categorical_probs',
     precision,
     size: probs.length / k,
-    params: (stage) => [k, stage.put(probs), precision],
+    params: (stage, pick) => [k, stage.put(pick(probs, k)), precision],
     describeParams: (i) => `probabilities ${Array.from(probs.subarray(i * k, Math.min(i * k + 4, i * k + k))).join(', ')}${k > 4 ? ', ...' : ''}; must be finite, >= 0, not all 0`,
     symbolRange: `0..${k - 1}`,
   });
@@ -235,7 +285,7 @@ export function betaBinomial(trials: number, alphas: Float32Array, betas: Float3
     kernel: 'beta_binomial',
     precision,
     size: alphas.length,
-    params: (stage) => [trials, stage.put(alphas), stage.put(betas), precision],
+    params: (stage, pick) => [trials, stage.put(pick(alphas)), stage.put(pick(betas)), precision],
     describeParams: (i) => `alpha = ${alphas[i]}, beta = ${betas[i]}; both must be finite and > 0`,
     symbolRange: `0..${trials}`,
   });
@@ -252,7 +302,7 @@ export function gaussianPosterior(binsLog2: number, means: Float32Array, scales:
     kernel: 'gaussian_posterior',
     precision,
     size: means.length,
-    params: (stage) => [binsLog2, stage.put(means), stage.put(scales), precision],
+    params: (stage, pick) => [binsLog2, stage.put(pick(means)), stage.put(pick(scales)), precision],
     describeParams: (i) => `mean = ${means[i]}, scale = ${scales[i]}; mean must be finite, scale finite and > 0`,
     symbolRange: `0..${2 ** binsLog2 - 1}`,
   });
@@ -297,12 +347,20 @@ export function serial<T extends unknown[]>(codecs: { [K in keyof T]: Codec<T[K]
   };
 }
 
-/** Runs `codec` on lanes offset .. offset + count - 1 of whatever target it is given. */
+/** Runs `codec` on lanes offset .. offset + count - 1 of whatever target it is given (counted across its views). */
 export function onLanes<T>(codec: Codec<T>, offset: number, count: number): Codec<T> {
-  const narrow = (target: CodingTarget): LaneView => {
-    const view = resolveTarget(target);
-    if (offset + count > view.count) invalidArgument(`onLanes: lanes ${offset}..${offset + count - 1} are outside a view of ${view.count}`);
-    return view.message.view(view.offset + offset, count);
+  const narrow = (target: CodingTarget): LaneView[] => {
+    const views = resolveTarget(target);
+    if (offset + count > laneCount(views)) invalidArgument(`onLanes: lanes ${offset}..${offset + count - 1} are outside a target of ${laneCount(views)}`);
+    const out: LaneView[] = [];
+    let first = 0;
+    for (const view of views) {
+      const from = Math.max(offset, first);
+      const to = Math.min(offset + count, first + view.count);
+      if (from < to) out.push(view.message.view(view.offset + from - first, to - from));
+      first += view.count;
+    }
+    return out;
   };
   return {
     push: (target, data) => codec.push(narrow(target), data),

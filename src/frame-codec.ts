@@ -2,7 +2,7 @@
 // checks that make a bad frame fail loudly instead of decoding to wrong pixels. This is the unit
 // of work the coders (on the calling thread or on workers) run.
 import { BbansError } from './errors.js';
-import { compressChain, decompressChain } from './chain.js';
+import { compressChains, decompressChains } from './chain.js';
 import { crc32 } from './crc32.js';
 import type { CodecModel } from './models.js';
 import type { StreamHeader } from './format/fields.js';
@@ -23,20 +23,27 @@ function checksumOf(data: PixelArray): number {
 }
 
 /** The frame's chain count, from its message's first word. */
-function chainsOf(frame: Frame): number {
+export function chainsOf(frame: Frame): number {
   return new DataView(frame.message.buffer, frame.message.byteOffset, 4).getUint32(0, true);
 }
 
-export function encodeFrame(model: CodecModel, settings: FrameSettings, pixels: PixelArray, chains: number): Frame {
-  const count = pixels.length / model.spec.pixels;
-  const message = compressChain(model.latent(settings.likelihoodPrecision), Uint32Array.from(pixels), count, { ...settings, chains });
-  return { count, crc32: checksumOf(pixels), message };
+/** What encodeFrames takes per frame: its images and its chain count. */
+export interface FramePixels {
+  pixels: PixelArray;
+  chains: number;
 }
 
-export function decodeFrame(model: CodecModel, settings: FrameSettings, frame: Frame): PixelArray {
-  let symbols: Uint32Array;
+/** Codes frames side by side (one batch for the networks; see compressChains): each frame's bytes are the same as coded alone. */
+export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[]): Frame[] {
+  const inputs = frames.map(({ pixels, chains }) => ({ data: Uint32Array.from(pixels), count: pixels.length / model.spec.pixels, chains }));
+  const messages = compressChains(model.latent(settings.likelihoodPrecision), inputs, settings);
+  return frames.map(({ pixels }, i) => ({ count: inputs[i]!.count, crc32: checksumOf(pixels), message: messages[i]! }));
+}
+
+export function decodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly Frame[]): PixelArray[] {
+  let symbols: Uint32Array[];
   try {
-    symbols = decompressChain(model.latent(settings.likelihoodPrecision), frame.message, frame.count, { ...settings, chains: chainsOf(frame) });
+    symbols = decompressChains(model.latent(settings.likelihoodPrecision), frames.map((frame) => ({ bytes: frame.message, count: frame.count, chains: chainsOf(frame) })), settings);
   } catch (error) {
     // Settings the header allowed but the model's codecs refuse mean the file is not what we wrote.
     if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {
@@ -44,7 +51,9 @@ export function decodeFrame(model: CodecModel, settings: FrameSettings, frame: F
     }
     throw error;
   }
-  const data = settings.pixelBytes === 2 ? Uint16Array.from(symbols) : Uint8Array.from(symbols);
-  if (checksumOf(data) !== frame.crc32) throw new BbansError('CHECKSUM_MISMATCH', 'checksum mismatch: the decoded pixels are not the ones that were compressed');
-  return data;
+  return symbols.map((decoded, i) => {
+    const data = settings.pixelBytes === 2 ? Uint16Array.from(decoded) : Uint8Array.from(decoded);
+    if (checksumOf(data) !== frames[i]!.crc32) throw new BbansError('CHECKSUM_MISMATCH', 'checksum mismatch: the decoded pixels are not the ones that were compressed');
+    return data;
+  });
 }

@@ -36,7 +36,13 @@ export interface LaneView {
   readonly count: number;
 }
 
-export type CodingTarget = Message | LaneView;
+/**
+ * What a codec codes on: a message, a view of its lanes, or views of several messages side by side
+ * (a batch that spans frames: lane j of the batch is lane j of the views laid end to end). Each
+ * message appears at most once, so each view's words go to its own message's tail exactly as if
+ * it were coded alone.
+ */
+export type CodingTarget = Message | LaneView | readonly LaneView[];
 
 export class Message {
   #ptr: number;
@@ -143,7 +149,19 @@ function corrupt(detail: string): BbansError {
   return new BbansError('CORRUPT_MESSAGE', `not a valid bbans message: ${detail}`);
 }
 
-/** Resolves a message or lane view to the (message, offset, count) the kernels take. */
-export function resolveTarget(target: CodingTarget): LaneView {
-  return target instanceof Message ? { message: target, offset: 0, count: target.lanes } : target;
+/** Resolves a coding target to its views, in lane order. */
+export function resolveTarget(target: CodingTarget): readonly LaneView[] {
+  if (target instanceof Message) return [{ message: target, offset: 0, count: target.lanes }];
+  if (!Array.isArray(target)) return [target as LaneView];
+  const views = target as readonly LaneView[];
+  if (views.length === 0) throw new BbansError('INVALID_ARGUMENT', 'a coding target needs at least one lane view');
+  if (new Set(views.map((v) => v.message)).size !== views.length) throw new BbansError('INVALID_ARGUMENT', 'a coding target holds each message at most once');
+  return views;
+}
+
+/** The lanes of a target's views together. */
+export function laneCount(views: readonly LaneView[]): number {
+  let lanes = 0;
+  for (const view of views) lanes += view.count;
+  return lanes;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BbansError, bernoulli, betaBinomial } from '../src/core.js';
-import { type LatentVariableModel, compressChain, decompressChain, fromLaneMajor, toLaneMajor } from '../src/chain.js';
+import { type LatentVariableModel, compressChain, compressChains, decompressChain, decompressChains, fromLaneMajor, toLaneMajor } from '../src/chain.js';
 import { rng } from './random.js';
 
 // A toy latent-variable model with fixed "networks" in plain arithmetic: enough to exercise the
@@ -81,5 +81,29 @@ describe('bits-back chain', () => {
       flipped[at] ^= 0x10;
       expect(() => decompressChain(model, flipped, 20, settings)).toThrow(BbansError);
     }
+  });
+
+  it('chains coded side by side come out as each one alone, and decode in any grouping', () => {
+    for (const kind of ['bernoulli', 'beta-binomial'] as const) {
+      const model = toyModel(kind);
+      const settings = { binsLog2: 6, posteriorPrecision: 16 };
+      const inputs = [[20, 2], [1, 1], [37, 5], [20, 2], [8, 8], [0, 1]].map(([count, chains], i) => ({ data: toyData(kind, count!, 100 + i), count: count!, chains: chains! }));
+      const alone = inputs.map((input) => compressChain(model, input.data, input.count, { ...settings, chains: input.chains }));
+      const together = compressChains(model, inputs, settings);
+      expect(together).toEqual(alone);
+      const messages = inputs.map((input, i) => ({ bytes: alone[i]!, count: input.count, chains: input.chains }));
+      expect(decompressChains(model, messages, settings)).toEqual(inputs.map((input) => input.data));
+      expect(decompressChains(model, messages.slice(2, 5).reverse(), settings)).toEqual(inputs.slice(2, 5).reverse().map((input) => input.data));
+    }
+  });
+
+  it('a corrupt chain among others fails the whole group, never returning wrong data', () => {
+    const model = toyModel('beta-binomial');
+    const settings = { binsLog2: 6, posteriorPrecision: 16 };
+    const inputs = [0, 1, 2].map((i) => ({ data: toyData('beta-binomial', 20, 7 + i), count: 20, chains: 4 }));
+    const messages = compressChains(model, inputs, settings).map((bytes) => ({ bytes, count: 20, chains: 4 }));
+    const flipped = messages[1]!.bytes.slice();
+    flipped[60] ^= 0x10;
+    expect(() => decompressChains(model, [messages[0]!, { ...messages[1]!, bytes: flipped }, messages[2]!], settings)).toThrow(BbansError);
   });
 });
