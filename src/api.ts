@@ -200,7 +200,7 @@ export async function* decompressRange(layout: Layout, range: [number, number], 
   };
   try {
     for (const ref of wanted) {
-      await pipeline.add(async () => ({ ref, data: await coder.decode(settingsOf(ref.header), await ref.load()) }));
+      await pipeline.add(async () => ({ ref, data: await coder.decode(settingsOf(ref.header), await ref.load()) }), ref.count * elementCount(ref.header.itemShape));
       yield* trimmed(pipeline.finished());
     }
     yield* trimmed(await pipeline.drain());

@@ -10,7 +10,7 @@ import type { StreamHeader } from './format/fields.js';
 import { type Frame, type IndexEntry, writeFrame, writeHeader, writeIndex } from './format/v2.js';
 import { elementCount } from './shape.js';
 import { type PixelArray, firstPixelAbove } from './pixels.js';
-import { Pipeline } from './pipeline.js';
+import { Pipeline, type PipelineLimit } from './pipeline.js';
 
 export interface FramingOptions {
   /** Images per frame. */
@@ -22,7 +22,7 @@ export interface FramingOptions {
   maxPixelValue: number;
   modelName: string;
   /** Frames being coded or waiting to be written, at most. */
-  inFlight: number;
+  inFlight: PipelineLimit;
   onProgress?: (done: number) => void;
   signal?: AbortSignal;
 }
@@ -104,7 +104,7 @@ export class FrameCompressor {
     const images = pixels.length / this.#itemPixels;
     this.#images += images;
     const chains = Math.min(this.options.chains ?? this.options.chainsFor(images), images);
-    await this.#pipeline.add(() => this.coder.encode(this.#settings, pixels, chains));
+    await this.#pipeline.add(() => this.coder.encode(this.#settings, pixels, chains), pixels.length);
   }
 
   /** The header (once) and every frame the pipeline has finished, in order, as bytes. */

@@ -7,7 +7,8 @@ import { settingsOf } from './frame-codec.js';
 import type { StreamHeader } from './format/fields.js';
 import { type ParsedFrame, StreamParser } from './format/parser.js';
 import type { PixelArray } from './pixels.js';
-import { Pipeline } from './pipeline.js';
+import { elementCount } from './shape.js';
+import { Pipeline, type PipelineLimit } from './pipeline.js';
 
 export interface DecodedFrame {
   /** The header of the frame's segment. */
@@ -18,7 +19,7 @@ export interface DecodedFrame {
 }
 
 export interface DecompressingOptions {
-  inFlight: number;
+  inFlight: PipelineLimit;
   onProgress?: (done: number) => void;
   signal?: AbortSignal;
 }
@@ -59,7 +60,8 @@ export class FrameDecompressor {
     const out: DecodedFrame[] = [];
     for (const { header: segment, frame } of frames) {
       const coder = this.#coder!;
-      await this.#pipeline.add(async () => ({ header: segment, data: await coder.decode(settingsOf(segment), frame), count: frame.count }));
+      const pixels = frame.count * elementCount(segment.itemShape);
+      await this.#pipeline.add(async () => ({ header: segment, data: await coder.decode(settingsOf(segment), frame), count: frame.count }), pixels);
       out.push(...this.#counted(this.#pipeline.finished()));
     }
     return out;

@@ -1,7 +1,6 @@
 // Where the bits go: the cost of every pixel of every image under a model, as the codec would pay
 // it with the latent at the bin of the posterior mean, and the latent's own net cost (the prior's
 // bits minus the bits the posterior gives back). The demo draws these as cost maps.
-import { MAX_DEFAULT_CHAINS } from './options.js';
 import { binCentres, binOf, gaussianPosterior } from './codecs.js';
 import { fromLaneMajor, toLaneMajor } from './chain.js';
 import { invalidArgument } from './errors.js';
@@ -15,6 +14,9 @@ export interface PixelCosts {
   modelName: string;
 }
 
+/** Images the networks see at once. */
+const BATCH = 64;
+
 /** The per-pixel costs of `count` images of `model`'s item size (no file is written). */
 export async function pixelCosts(pixels: Uint8Array, options: { model?: string | CodecModel } = {}): Promise<PixelCosts> {
   const choice = options.model ?? bestShippedModelFor(pixels);
@@ -26,8 +28,8 @@ export async function pixelCosts(pixels: Uint8Array, options: { model?: string |
   const chain = model.latent(model.coding.likelihoodPrecision);
   const pixelBits = new Float64Array(pixels.length);
   const latentBits = new Float64Array(count);
-  for (let first = 0; first < count; first += MAX_DEFAULT_CHAINS) {
-    const batch = Math.min(MAX_DEFAULT_CHAINS, count - first);
+  for (let first = 0; first < count; first += BATCH) {
+    const batch = Math.min(BATCH, count - first);
     const images = pixels.subarray(first * size, (first + batch) * size);
     const { means, scales } = chain.encode(Float32Array.from(images), batch);
     const latents = binOf(binsLog2, Float64Array.from(means));

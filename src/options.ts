@@ -5,6 +5,7 @@ import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { MAX_SOURCE_HEADER, type SourceFormat, type StreamHeader } from './format/fields.js';
 import { MAX_FRAME_PIXELS } from './format/v2.js';
 import type { FramingOptions } from './compressor.js';
+import type { PipelineLimit } from './pipeline.js';
 import type { CodecModel, ModelInfo } from './models.js';
 import { availableThreads } from './workers/pool.js';
 
@@ -54,25 +55,37 @@ export interface DecompressOptions extends CodingOptions {
   images?: [number, number];
 }
 
-/** The largest default chain count, and how many pixels a chain gets before another is added. */
-export const MAX_DEFAULT_CHAINS = 64;
-export const PIXELS_PER_CHAIN = 2 ** 16;
-
 /**
- * The chain count of a frame of `count` images unless told: one chain per 2^16 pixels (about 84
- * MNIST images), at least 1 and at most 64. The count is stored in each frame, so decoders never
- * apply this rule.
+ * Chains per frame unless told: about one per IMAGES_PER_CHAIN images, rounded down to a power of
+ * two, and at least two. Frames coded together share the networks' batches whatever their chains
+ * (src/frame-coder.ts), so chains trade a frame's rate (each costs about 6 bytes) against how long
+ * that frame alone takes to decode (its images per chain are its sequential steps). Two is the
+ * least because the pixel loop codes a pair of lanes for the price of one; powers of two fill the
+ * loop's blocks of 16 lanes when frames are coded together. The count is stored in each frame, so
+ * decoders never apply this rule.
  */
-export function defaultChains(count: number, itemPixels: number): number {
-  return Math.max(1, Math.min(MAX_DEFAULT_CHAINS, count, Math.floor((count * itemPixels) / PIXELS_PER_CHAIN)));
+export const IMAGES_PER_CHAIN = 128;
+
+/** The chain count of a frame of `count` images unless told (see IMAGES_PER_CHAIN); one per image for fewer than two. */
+export function defaultChains(count: number): number {
+  return Math.min(count, 2 ** Math.floor(Math.log2(Math.max(2, Math.ceil(count / IMAGES_PER_CHAIN)))));
 }
 
-/** Pixels per frame unless told: measured against rate, speed and random access (see the README's format section). */
-export const DEFAULT_FRAME_PIXELS = 2 ** 21;
+/**
+ * A frame's expected coded size unless told (frameSize), in bits: 16 KiB. Each frame costs about 40
+ * bytes (its record and index entry, its chains' heads, its first image's unrefunded latent), so
+ * framing stays near 0.25%, while frames stay small enough that decoding one image, which decodes
+ * its frame, is quick (measured: see the README's format section).
+ */
+export const DEFAULT_FRAME_BITS = 2 ** 17;
+/** The rate assumed for a model that records none (a manifest's held-out -ELBO). */
+const ASSUMED_BITS_PER_PIXEL = 1;
 
-/** Images per frame unless told: 2^21 pixels' worth (2675 MNIST images, 32 chains), at least one image. */
-export function defaultFrameSize(itemPixels: number): number {
-  return Math.max(1, Math.round(DEFAULT_FRAME_PIXELS / itemPixels));
+/** Images per frame unless told: DEFAULT_FRAME_BITS at the model's held-out rate (146 MNIST images for mnist-8bit-ar, 1059 for mnist-binary-ar). */
+export function defaultFrameSize(model: Pick<ModelInfo, 'spec' | 'manifest'>): number {
+  const bitsPerPixel = model.manifest?.heldOut?.negativeElboBitsPerDim ?? ASSUMED_BITS_PER_PIXEL;
+  const images = Math.round(DEFAULT_FRAME_BITS / (Math.max(bitsPerPixel, 2 ** -10) * model.spec.pixels));
+  return Math.max(1, Math.min(images, Math.floor(MAX_FRAME_PIXELS / model.spec.pixels)));
 }
 
 /** Most in-memory decompress gives back in one array; beyond it, decompressStream. */
@@ -102,9 +115,13 @@ export function threadsOf(options: CodingOptions): number {
   return options.threads ?? availableThreads();
 }
 
-/** Frames outstanding at once: two per worker (one coding, one waiting), two on the calling thread. */
-export function inFlightFor(options: CodingOptions): number {
-  return 2 * Math.max(1, threadsOf(options));
+/** Pixels of frames outstanding per thread, beyond two frames each: room for whole jobs of small frames waiting behind the running ones. */
+export const IN_FLIGHT_PIXELS_PER_THREAD = 2 ** 23;
+
+/** Frames outstanding at once: two per thread (the calling thread counts as one), and more while they hold at most IN_FLIGHT_PIXELS_PER_THREAD each. */
+export function inFlightFor(options: CodingOptions): PipelineLimit {
+  const threads = Math.max(1, threadsOf(options));
+  return { entries: 2 * threads, weight: threads * IN_FLIGHT_PIXELS_PER_THREAD };
 }
 
 function invalidImages(message: string): never {
@@ -118,7 +135,7 @@ function invalidImages(message: string): never {
 export function compressionPlan(who: string, model: ModelInfo, options: CompressOptions, images: { pixelBytes: 1 | 2; itemShape: number[]; count?: number }): { header: StreamHeader; framing: FramingOptions } {
   const { pixelBytes, itemShape, count } = images;
   const itemPixels = model.spec.pixels;
-  const frameSize = options.frameSize ?? defaultFrameSize(itemPixels);
+  const frameSize = options.frameSize ?? defaultFrameSize(model);
   if (options.frameSize !== undefined) requireInteger(`${who}: frameSize`, frameSize, 1, Math.max(1, Math.floor(MAX_FRAME_PIXELS / itemPixels)));
   if (options.chains !== undefined) requireInteger(`${who}: chains`, options.chains, 1, Math.max(1, Math.min(frameSize, count ?? frameSize)));
   const source = options.source ?? 'raw';
@@ -142,7 +159,7 @@ export function compressionPlan(who: string, model: ModelInfo, options: Compress
   const framing: FramingOptions = {
     frameSize,
     ...(options.chains !== undefined && { chains: options.chains }),
-    chainsFor: (images) => defaultChains(images, itemPixels),
+    chainsFor: defaultChains,
     maxPixelValue: model.spec.maxPixelValue,
     modelName: model.name,
     inFlight: inFlightFor(options),

@@ -1,9 +1,16 @@
-// Jobs that run side by side but hand back their results in the order they were added, with at
-// most `limit` outstanding: how frames are coded in parallel and written in order with bounded
+// Jobs that run side by side but hand back their results in the order they were added, with a
+// bound on what is outstanding: how frames are coded in parallel and written in order with bounded
 // memory. The first failure (in order) is the one reported; an abort stops it at once.
+
+/** Outstanding at once: up to `entries` jobs, and beyond that more while their weights (a frame's pixels) sum to at most `weight`. */
+export interface PipelineLimit {
+  entries: number;
+  weight: number;
+}
 
 interface Entry<T> {
   settled: Promise<void>;
+  weight: number;
   done: boolean;
   value?: T;
   error?: unknown;
@@ -13,18 +20,22 @@ export class Pipeline<T> {
   #entries: Array<Entry<T>> = [];
   #abandoned = false;
 
-  constructor(private readonly limit: number, private readonly signal?: AbortSignal) {}
+  constructor(private readonly limit: PipelineLimit, private readonly signal?: AbortSignal) {}
+
+  #weight(): number {
+    return this.#entries.reduce((sum, entry) => sum + entry.weight, 0);
+  }
 
   #checkAbort(): void {
     this.signal?.throwIfAborted();
     if (this.#abandoned) throw new Error('pipeline used after it was abandoned');
   }
 
-  /** Starts a job, first waiting for the oldest one when `limit` are outstanding. */
-  async add(job: () => Promise<T>): Promise<void> {
+  /** Starts a job, first waiting for the oldest one when the limit is reached. */
+  async add(job: () => Promise<T>, weight = 0): Promise<void> {
     this.#checkAbort();
-    if (this.#entries.length >= this.limit) await this.#wait(this.#entries[0]!);
-    const entry: Entry<T> = { done: false, settled: Promise.resolve() };
+    if (this.#entries.length >= this.limit.entries && this.#weight() + weight > this.limit.weight) await this.#wait(this.#entries[0]!);
+    const entry: Entry<T> = { done: false, settled: Promise.resolve(), weight };
     entry.settled = job().then(
       (value) => { entry.value = value; },
       (error: unknown) => { entry.error = error; },

@@ -79,7 +79,7 @@ describe('bbans CLI', () => {
     expect(await readFile(at('f2.bbans'))).toEqual(await readFile(at('f1.bbans')));
     const info = await bbans('info', '--frames', at('f1.bbans'));
     expect(info.out).toMatch(/format +version 2, 1 segment, 3 frames of 2\.\.5 images/);
-    expect(info.out).toMatch(/^ +2 +10 +2 +\d+ +\d+ +1$/m);
+    expect(info.out).toMatch(/^ +2 +10 +2 +\d+ +\d+ +2$/m);
 
     expect((await bbans('decompress', '-q', '--range', '3:11', at('f1.bbans'), '-o', at('part.idx'))).code).toBe(0);
     const part = readIdx(new Uint8Array(await readFile(at('part.idx'))));

@@ -1,8 +1,8 @@
 // A bbans worker (a worker_thread in Node, a module Web Worker in a browser): it loads models as
-// it is told (once each) and codes whole frames with src/frame-codec.ts, exactly as the calling
+// it is told (once each) and codes jobs of whole frames with src/frame-codec.ts, exactly as the calling
 // thread would. Its tfjs is its own, so the host's tfjs is never touched.
 import { BbansError } from '../errors.js';
-import { decodeFrame, encodeFrame } from '../frame-codec.js';
+import { decodeFrames, encodeFrames } from '../frame-codec.js';
 import type { CodecModel } from '../models.js';
 import { useWasmBackend } from '../model/backend.js';
 import { nodeBuiltin } from '../node-builtins.js';
@@ -40,7 +40,7 @@ function modelOf(transfer: ModelTransfer | { key: string }, wasmPaths: Job['wasm
 /** One job's result; it goes back copied, not transferred (see PoolWorker.run). */
 async function run(job: Job): Promise<unknown> {
   const model = await modelOf(job.model, job.wasmPaths);
-  return job.op === 'encode' ? encodeFrame(model, job.settings, job.pixels, job.chains) : decodeFrame(model, job.settings, job.frame);
+  return job.op === 'encode' ? encodeFrames(model, job.settings, job.frames) : decodeFrames(model, job.settings, job.frames);
 }
 
 const port = parentPort();

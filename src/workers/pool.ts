@@ -1,7 +1,8 @@
 // The workers that code frames in parallel: worker_threads in Node, module Web Workers in a
 // browser. One pool per process, started on first use and grown to the most threads any call
-// asked for; idle workers do not keep Node running. Each call gets a FrameCoder that spreads its
-// frames over `threads` of them (the least busy first); a worker that dies fails its jobs with
+// asked for; idle workers do not keep Node running. Each call gets a FrameCoder that hands its
+// frames, in jobs of several (src/frame-coder.ts), to `threads` of them (the least busy first),
+// one job at a time each; a worker that dies fails its jobs with
 // WORKER_FAILED and is replaced on the next job. In a browser, a worker script that cannot start
 // (a dev server that pre-bundles dependencies does not serve it) leaves the coding to the calling
 // thread, with one warning: the bytes are the same either way.
@@ -11,7 +12,7 @@ import type { PixelArray } from '../pixels.js';
 import { nodeBuiltin } from '../node-builtins.js';
 import { type ModelInfo, loadedModel } from '../models.js';
 import { givenWasmPaths } from '../model/backend.js';
-import { type FrameCoder, inlineCoder } from '../frame-coder.js';
+import { type FrameCoder, type JobRunner, batchingCoder, inlineRunner } from '../frame-coder.js';
 import type { Job, Reply } from './protocol.js';
 import { type ModelTransfer, transferOf } from './transfer.js';
 
@@ -134,7 +135,7 @@ function workerFor(threads: number): PoolWorker {
   return workers.slice(0, threads).reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
 }
 
-/** Codes frames with `model` on `threads` workers of the pool. */
+/** Codes frames with `model` on `threads` workers of the pool, a job at a time on each. */
 export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
   let transfer: ModelTransfer | undefined;
   const common = (worker: PoolWorker): Pick<Job, 'id' | 'model' | 'wasmPaths'> => {
@@ -144,9 +145,9 @@ export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
     const wasmPaths = givenWasmPaths();
     return { id: nextJob++, model: known ? { key: transfer.key } : transfer, ...(wasmPaths !== undefined && { wasmPaths }) };
   };
-  let inline: Promise<FrameCoder> | undefined;
+  let inline: Promise<JobRunner> | undefined;
   /** Runs on a worker; if browser workers cannot start, on the calling thread instead. */
-  const run = async <T>(onWorker: (worker: PoolWorker) => Promise<T>, here: (coder: FrameCoder) => Promise<T>): Promise<T> => {
+  const run = async <T>(onWorker: (worker: PoolWorker) => Promise<T>, here: (runner: JobRunner) => Promise<T>): Promise<T> => {
     if (!workersUnavailable) {
       try {
         return await onWorker(workerFor(threads));
@@ -156,20 +157,19 @@ export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
     }
     if (!warned) console.warn('bbans: Web Workers could not start here (a dev server that pre-bundles dependencies?); coding on the page\'s thread');
     warned = true;
-    inline ??= loadedModel(model).then(inlineCoder);
+    inline ??= loadedModel(model).then(inlineRunner);
     return here(await inline);
   };
-  return {
-    encode: (settings, pixels, chains) => run(
-      (worker) => worker.run<Frame>({ ...common(worker), op: 'encode', settings, pixels, chains }),
-      (coder) => coder.encode(settings, pixels, chains),
+  return batchingCoder(threads, {
+    encode: (settings, frames) => run(
+      (worker) => worker.run<Frame[]>({ ...common(worker), op: 'encode', settings, frames }),
+      (runner) => runner.encode(settings, frames),
     ),
-    decode: (settings, frame) => run(
-      (worker) => worker.run<PixelArray>({ ...common(worker), op: 'decode', settings, frame }),
-      (coder) => coder.decode(settings, frame),
+    decode: (settings, frames) => run(
+      (worker) => worker.run<PixelArray[]>({ ...common(worker), op: 'decode', settings, frames }),
+      (runner) => runner.decode(settings, frames),
     ),
-    close() {},
-  };
+  });
 }
 
 /** Stops every worker (they start again on the next call). */

@@ -1,8 +1,7 @@
-// The messages between the pool and its workers: a job (code one frame with a model) and its reply.
+// The messages between the pool and its workers: a job (code some frames side by side with a model) and its reply.
 import type { BbansErrorCode } from '../errors.js';
-import type { FrameSettings } from '../frame-codec.js';
+import type { FramePixels, FrameSettings } from '../frame-codec.js';
 import type { Frame } from '../format/v2.js';
-import type { PixelArray } from '../pixels.js';
 import type { ModelTransfer } from './transfer.js';
 
 /** The whole transfer the first time a worker sees a model, its key after. */
@@ -12,8 +11,8 @@ type ModelField = ModelTransfer | { key: string };
 type Common = { id: number; model: ModelField; wasmPaths?: string | Record<string, string> };
 
 export type Job =
-  | (Common & { op: 'encode'; settings: FrameSettings; pixels: PixelArray; chains: number })
-  | (Common & { op: 'decode'; settings: FrameSettings; frame: Frame });
+  | (Common & { op: 'encode'; settings: FrameSettings; frames: FramePixels[] })
+  | (Common & { op: 'decode'; settings: FrameSettings; frames: Frame[] });
 
 /** A worker's first message says it has started; then one reply per job. */
 export type Reply =
