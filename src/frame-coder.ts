@@ -24,10 +24,11 @@ export interface JobRunner {
 
 /**
  * Chains a job gathers at most. Measured per image on one worker: the pixel loop runs 1.6x faster
- * from 16 lanes up (whole blocks of 16), and 32 beat 16 by a few percent (the networks' weights
- * are read once per batch); smaller jobs spread the last frames of a call more evenly.
+ * from 16 lanes up (whole blocks of 16), and a step's fixed costs (the networks' calls) spread
+ * over more lanes; but a job takes as many steps as its longest frame whatever its lanes, so a
+ * call's frames are better split evenly over the workers than queued in small jobs.
  */
-export const JOB_LANES = 32;
+export const JOB_LANES = 64;
 
 type Waiting =
   | { op: 'encode'; settings: FrameSettings; frame: FramePixels; lanes: number; resolve(frame: Frame): void; reject(error: unknown): void }
@@ -44,16 +45,21 @@ export function batchingCoder(runners: number, runner: JobRunner, onClose: () =>
   let scheduled = false;
   let closed = false;
 
-  /** The next job off the front of the queue: same operation and settings, up to JOB_LANES chains, and no more than an even share of what waits. */
-  const nextJob = (): Waiting[] => {
-    // An even share over every runner, busy or not: the busy ones come free soon, and a last job
-    // taken whole by one runner would leave the others idle while it runs.
+  /**
+   * The next job off the front of the queue: frames with the same operation and settings, up to
+   * JOB_LANES chains, and as near as whole frames come to an even share of what waits among
+   * `takers` runners. Runners that are still busy count as takers (they come free soon, and a last
+   * job taken whole by one runner would leave the others idle while it runs).
+   */
+  const nextJob = (takers: number): Waiting[] => {
     const waiting = queue.reduce((n, w) => n + w.lanes, 0);
-    const share = Math.min(JOB_LANES, Math.ceil(waiting / runners));
+    const share = Math.min(JOB_LANES, waiting / takers);
     const job = [queue.shift()!];
     let lanes = job[0]!.lanes;
-    while (queue.length > 0 && lanes + queue[0]!.lanes <= share && queue[0]!.op === job[0]!.op && sameSettings(queue[0]!.settings, job[0]!.settings)) {
-      lanes += queue[0]!.lanes;
+    while (queue.length > 0 && queue[0]!.op === job[0]!.op && sameSettings(queue[0]!.settings, job[0]!.settings)) {
+      const next = lanes + queue[0]!.lanes;
+      if (next > JOB_LANES || next - share > share - lanes) break;
+      lanes = next;
       job.push(queue.shift()!);
     }
     return job;
@@ -76,7 +82,7 @@ export function batchingCoder(runners: number, runner: JobRunner, onClose: () =>
 
   const dispatch = (): void => {
     scheduled = false;
-    while (!closed && running < runners && queue.length > 0) start(nextJob());
+    for (let started = 0; !closed && running < runners && queue.length > 0; started++) start(nextJob(runners - started));
   };
 
   // A turn of the event loop first, so that frames handed over together (a whole input at once,
