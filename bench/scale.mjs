@@ -1,5 +1,7 @@
 // The scale targets of format version 2, measured (a script that prints tables, not a test):
-//   1. threads: compress and decompress of the whole 10k MNIST test set on 1 and 2 workers, both models;
+//   1. threads: compress and decompress of the whole 10k MNIST test set on 1 and 2 workers, both models,
+//      beside what the machine itself allows: two separate processes each coding the set on one
+//      worker at the same time, against one alone;
 //   2. random access: decoding one image of the 10k file against decoding all of it;
 //   3. framing: the rate cost of the default frame size (and others) against one frame;
 //   4. event loop: the longest stall of a 1 ms timer while compress codes the 10k images;
@@ -16,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { compress, decompress, describe } from '../dist/index.js';
+import { compress, decompress, defaultFrameSize, describe, modelInfo } from '../dist/index.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../dist/data/mnist.js';
 import { writeIdx } from '../dist/data/idx.js';
 
@@ -88,6 +90,28 @@ for (const { model, pixels } of parts.has(1) || parts.has(2) ? sets : []) {
 }
 if (parts.has(1)) table('1. 10,000 images, 1 vs 2 worker threads (seconds, best of ' + repeat + '; identical bytes)', ['model', 'compress 1', 'compress 2', 'speed-up', 'decompress 1', 'decompress 2', 'speed-up'], threadRows);
 
+// 1b. the machine's own ceiling: the same one-worker job in two processes at once, against one alone.
+// Nothing is shared between them, so their combined rate is the most two threads could reach here.
+const ceilingRows = [];
+if (parts.has(1)) {
+  const solo = path.join(root, 'bench', 'solo.mjs');
+  const runSolo = () => new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [solo, '--repeat', String(repeat)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`solo: exit ${code}`))));
+  });
+  const alone = await runSolo();
+  const [a, b] = await Promise.all([runSolo(), runSolo()]);
+  for (const model of Object.keys(alone)) {
+    const rate = (op) => (2 * alone[model][op]) / Math.max(a[model][op], b[model][op]);
+    report({ kind: 'ceiling', model, alone: alone[model], together: [a[model], b[model]], compress: rate('compress'), decompress: rate('decompress') });
+    ceilingRows.push([model, (alone[model].compress / 1000).toFixed(2), (Math.max(a[model].compress, b[model].compress) / 1000).toFixed(2), `${rate('compress').toFixed(2)}x`,
+      (alone[model].decompress / 1000).toFixed(2), (Math.max(a[model].decompress, b[model].decompress) / 1000).toFixed(2), `${rate('decompress').toFixed(2)}x`]);
+  }
+  table('1b. the machine\'s ceiling: one process coding the set on one worker, then two such processes at once (seconds, best of ' + repeat + '; the slower of the two)', ['model', 'compress alone', 'compress, two at once', 'two processes\' rate', 'decompress alone', 'decompress, two at once', 'two processes\' rate'], ceilingRows);
+}
+
 // 2. random access
 const accessRows = [];
 for (const { model } of parts.has(2) ? sets : []) {
@@ -104,7 +128,8 @@ if (parts.has(2)) table('2. one image of the 10k file (default frames, 2 threads
 const frameRows = [];
 for (const { model, pixels } of parts.has(3) ? sets : []) {
   const one = (await compress(pixels, { model, frameSize: 10000 })).length;
-  for (const frameSize of [256, 512, 1024, 1337, 2674, 5000]) {
+  const standard = defaultFrameSize(await modelInfo(model));
+  for (const frameSize of [0.25, 0.5, 1, 2, 4].map((k) => Math.round(k * standard))) {
     const bytes = await compress(pixels, { model, frameSize });
     const info = await describe(bytes);
     const frames = info.segments[0].frames;
@@ -115,7 +140,7 @@ for (const { model, pixels } of parts.has(3) ? sets : []) {
     frameRows.push([model, frameSize, frames.length, frames[0].chains, bytes.length, one, `${cost.toFixed(3)}%`, (all.ms / 1000).toFixed(2), `${((100 * image.ms) / all.ms).toFixed(1)}%`]);
   }
 }
-if (parts.has(3)) table('3. frame size: bytes against one frame of 10,000 (default chains), the whole decode on 2 threads, and one image\'s decode time against it', ['model', 'frame size', 'frames', 'chains/frame', 'bytes', 'one frame', 'framing cost', 'decode all (s)', 'one image'], frameRows);
+if (parts.has(3)) table('3. frame size (a quarter of the default to four times it): bytes against one frame of 10,000 (default chains), the whole decode on 2 threads, and one image\'s decode time against it', ['model', 'frame size', 'frames', 'chains/frame', 'bytes', 'one frame', 'framing cost', 'decode all (s)', 'one image'], frameRows);
 
 // 4. event loop
 const stallRows = [];

@@ -12,6 +12,9 @@ import { elementCount } from './shape.js';
 import { type PixelArray, firstPixelAbove } from './pixels.js';
 import { Pipeline, type PipelineLimit } from './pipeline.js';
 
+/** The longest the compressor cuts frames before it lets the caller's event loop run. */
+const SLICE_MS = 4;
+
 export interface FramingOptions {
   /** Images per frame. */
   frameSize: number;
@@ -39,6 +42,7 @@ export class FrameCompressor {
   #filled = 0;
   #images = 0;
   #written = 0;
+  #sliceStart = performance.now();
 
   constructor(private readonly coder: FrameCoder, header: StreamHeader, private readonly options: FramingOptions) {
     this.#settings = settingsOf(header);
@@ -76,9 +80,21 @@ export class FrameCompressor {
         this.#staged = this.#newFrame();
         this.#filled = 0;
         out.push(...this.#take());
+        await this.#yieldIfLong();
       }
     }
     return out;
+  }
+
+  /**
+   * Lets the caller's event loop run once the frames cut since the last turn took SLICE_MS: a
+   * whole input pushed at once would otherwise be cut into frames in one go (the pipeline only
+   * waits when it is full).
+   */
+  async #yieldIfLong(): Promise<void> {
+    if (performance.now() - this.#sliceStart < SLICE_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#sliceStart = performance.now();
   }
 
   /** The input has ended: codes what is left and returns the last bytes, the index among them. */

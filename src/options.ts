@@ -72,16 +72,16 @@ export function defaultChains(count: number): number {
 }
 
 /**
- * A frame's expected coded size unless told (frameSize), in bits: 16 KiB. Each frame costs about 40
- * bytes (its record and index entry, its chains' heads, its first image's unrefunded latent), so
- * framing stays near 0.25%, while frames stay small enough that decoding one image, which decodes
- * its frame, is quick (measured: see the README's format section).
+ * A frame's expected coded size unless told (frameSize), in bits: 12 KiB. Each frame costs about
+ * 45 bytes (its record and index entry, its chains' heads, its first image's unrefunded latent),
+ * so framing stays under 0.4%, while decoding one image, which decodes its whole frame, takes a
+ * few percent of decoding 10,000 (measured: table 3 of the README's scale results).
  */
-export const DEFAULT_FRAME_BITS = 2 ** 17;
+export const DEFAULT_FRAME_BITS = 12 * 1024 * 8;
 /** The rate assumed for a model that records none (a manifest's held-out -ELBO). */
 const ASSUMED_BITS_PER_PIXEL = 1;
 
-/** Images per frame unless told: DEFAULT_FRAME_BITS at the model's held-out rate (146 MNIST images for mnist-8bit-ar, 1059 for mnist-binary-ar). */
+/** Images per frame unless told: DEFAULT_FRAME_BITS at the model's held-out rate (109 MNIST images for mnist-8bit-ar, 794 for mnist-binary-ar). */
 export function defaultFrameSize(model: Pick<ModelInfo, 'spec' | 'manifest'>): number {
   const bitsPerPixel = model.manifest?.heldOut?.negativeElboBitsPerDim ?? ASSUMED_BITS_PER_PIXEL;
   const images = Math.round(DEFAULT_FRAME_BITS / (Math.max(bitsPerPixel, 2 ** -10) * model.spec.pixels));

@@ -42,8 +42,8 @@ export const CODEC_USAGE = `usage: bbans compress [options] [FILE...]     FILE -
                      when every pixel is 0 or 1); decompress: by default the shipped one the file names
   -T, --threads N    worker threads coding frames in parallel (default and 0: one per core);
                      the output is the same for every N
-  --frame-size N     compress: images per frame (default 2^21 pixels' worth: 2675 MNIST images)
-  --chains B         compress: independent chains per frame (default one per 65,536 pixels, 1..64)
+  --frame-size N     compress: images per frame (default 16 KiB of expected output: 146 images for mnist-8bit-ar)
+  --chains B         compress: independent chains per frame (default one per 128 images, a power of two, at least 2)
   --shape H,W        compress: the image shape of raw pixels (or N,H,W)
   --range A:B        decompress: only images A..B-1 (of a named file), as a file of B-A images;
                      only the frames holding them are read and decoded
