@@ -65,26 +65,39 @@ export interface DecompressOptions extends CodingOptions {
  * decoders never apply this rule.
  */
 export const IMAGES_PER_CHAIN = 128;
+const DEFAULT_CHAINS_MIN = 2;
 
 /** The chain count of a frame of `count` images unless told (see IMAGES_PER_CHAIN); one per image for fewer than two. */
 export function defaultChains(count: number): number {
-  return Math.min(count, 2 ** Math.floor(Math.log2(Math.max(2, Math.ceil(count / IMAGES_PER_CHAIN)))));
+  return Math.min(count, 2 ** Math.floor(Math.log2(Math.max(DEFAULT_CHAINS_MIN, Math.ceil(count / IMAGES_PER_CHAIN)))));
 }
 
 /**
- * A frame's expected coded size unless told (frameSize), in bits: 12 KiB. Each frame costs about
- * 45 bytes (its record and index entry, its chains' heads, its first image's unrefunded latent),
- * so framing stays under 0.4%, while decoding one image, which decodes its whole frame, takes a
- * few percent of decoding 10,000 (measured: table 3 of the README's scale results).
+ * What a frame costs beyond its images, in bits, at most: its record and index entry (about 17
+ * bytes), two chains' heads, and its first image's latent, which pops its bits from the fixed start
+ * state and so is never refunded (at most binsLog2 bits a dimension).
  */
-export const DEFAULT_FRAME_BITS = 12 * 1024 * 8;
+function frameCostBits(model: Pick<ModelInfo, 'spec' | 'coding'>): number {
+  return 8 * 17 + DEFAULT_CHAINS_MIN * 64 + model.spec.latent * model.coding.binsLog2;
+}
+
+/**
+ * Frames unless told (frameSize) are sized so that this estimate of their fixed cost is at most
+ * 0.5% of their expected coded size: small, because decoding one image decodes its whole frame,
+ * but dear enough in bits to be measured at 0.3-0.4% (the estimate is a bound).
+ */
+export const FRAME_COST_SHARE = 1 / 200;
 /** The rate assumed for a model that records none (a manifest's held-out -ELBO). */
 const ASSUMED_BITS_PER_PIXEL = 1;
 
-/** Images per frame unless told: DEFAULT_FRAME_BITS at the model's held-out rate (109 MNIST images for mnist-8bit-ar, 794 for mnist-binary-ar). */
-export function defaultFrameSize(model: Pick<ModelInfo, 'spec' | 'manifest'>): number {
+/**
+ * Images per frame unless told: frameCostBits / FRAME_COST_SHARE of expected output at the model's
+ * held-out rate: 101 MNIST images for mnist-8bit-ar, 737 for mnist-binary-ar, 159 for mnist-8bit,
+ * 1010 for mnist-binary.
+ */
+export function defaultFrameSize(model: Pick<ModelInfo, 'spec' | 'coding' | 'manifest'>): number {
   const bitsPerPixel = model.manifest?.heldOut?.negativeElboBitsPerDim ?? ASSUMED_BITS_PER_PIXEL;
-  const images = Math.round(DEFAULT_FRAME_BITS / (Math.max(bitsPerPixel, 2 ** -10) * model.spec.pixels));
+  const images = Math.round(frameCostBits(model) / FRAME_COST_SHARE / (Math.max(bitsPerPixel, 2 ** -10) * model.spec.pixels));
   return Math.max(1, Math.min(images, Math.floor(MAX_FRAME_PIXELS / model.spec.pixels)));
 }
 

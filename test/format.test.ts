@@ -83,6 +83,9 @@ group('format version 2', () => {
     expect(info.segments.map((s) => [s.offset, s.bytes])).toEqual([[0, a.length], [a.length, b.length]]);
     const three = concatBytes([joined, a]);
     expect((await decompress(three, { images: [240, 260] })).data).toEqual(concatBytes([images(240, 250), images(0, 10)]));
+    // Segments of other precisions: their frames never share a job with the others'.
+    const c = await compress(images(250, 300), { model: 'mnist-8bit-ar', frameSize: 20, posteriorPrecision: 26, likelihoodPrecision: 22 });
+    expect((await decompress(concatBytes([a, c, b]))).data).toEqual(concatBytes([images(0, 100), images(250, 300), images(100, 250)]));
 
     const other = await compress(images(0, 10), { model: 'mnist-8bit' });
     for (const mixed of [concatBytes([a, other]), concatBytes([other, a])]) {
