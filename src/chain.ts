@@ -51,6 +51,13 @@ export function fromLaneMajor<T extends Float32Array | Float64Array | Uint32Arra
   return toLaneMajor(laneMajor, cols, rows);
 }
 
+/** Lane-major cols x rows symbols as the row-major rows x cols floats a network reads, in one pass. */
+function rowMajorFloats(laneMajor: Uint32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(laneMajor.length);
+  for (let c = 0; c < cols; c++) for (let r = 0, from = c * rows; r < rows; r++) out[r * cols + c] = laneMajor[from + r]!;
+  return out;
+}
+
 /** The BB-ANS codec for one batch of `batch` points, data and latents in lane-major layout. */
 function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, batch: number): Codec<Uint32Array> {
   const { dataSize, latentSize } = model;
@@ -61,7 +68,7 @@ function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, b
       return model.likelihood(binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize)), batch);
     },
     posterior(data) {
-      const { means, scales } = model.encode(Float32Array.from(fromLaneMajor(data, batch, dataSize)), batch);
+      const { means, scales } = model.encode(rowMajorFloats(data, batch, dataSize), batch);
       return gaussianPosterior(binsLog2, toLaneMajor(means, batch, latentSize), toLaneMajor(scales, batch, latentSize), posteriorPrecision);
     },
   });
@@ -139,11 +146,15 @@ export function compressChains(model: LatentVariableModel, inputs: readonly Chai
     let done = 0;
     for (let step = 0; step < Math.max(...plans.map((plan) => plan.length)); step++) {
       const parts = batchParts(plans, step);
-      const rows = new Uint32Array(parts.lanes * model.dataSize);
+      const laneMajor = new Uint32Array(parts.lanes * model.dataSize);
       for (const { chain, batch: { first, size }, at } of parts.list) {
-        rows.set(inputs[chain]!.data.subarray(first * model.dataSize, (first + size) * model.dataSize), at * model.dataSize);
+        // Each point's row goes straight to its column of the lane-major batch.
+        for (let lane = 0; lane < size; lane++) {
+          const row = inputs[chain]!.data.subarray((first + lane) * model.dataSize);
+          for (let i = 0, column = at + lane; i < model.dataSize; i++) laneMajor[column + i * parts.lanes] = row[i]!;
+        }
       }
-      batchCodec(model, settings, parts.lanes).push(parts.views(messages), toLaneMajor(rows, parts.lanes, model.dataSize));
+      batchCodec(model, settings, parts.lanes).push(parts.views(messages), laneMajor);
       onProgress?.((done += parts.lanes), total);
     }
     return messages.map((message) => message.toBytes());
@@ -173,9 +184,12 @@ export function decompressChains(model: LatentVariableModel, chains: readonly Ch
     let done = 0;
     for (let step = 0; step < Math.max(...plans.map((plan) => plan.length)); step++) {
       const parts = batchParts(plans, step);
-      const rows = fromLaneMajor(batchCodec(model, settings, parts.lanes).pop(parts.views(messages)), parts.lanes, model.dataSize);
+      const laneMajor = batchCodec(model, settings, parts.lanes).pop(parts.views(messages));
       for (const { chain, batch: { first, size }, at } of parts.list) {
-        outs[chain]!.set(rows.subarray(at * model.dataSize, (at + size) * model.dataSize), first * model.dataSize);
+        for (let lane = 0; lane < size; lane++) {
+          const row = outs[chain]!.subarray((first + lane) * model.dataSize);
+          for (let i = 0, column = at + lane; i < model.dataSize; i++) row[i] = laneMajor[column + i * parts.lanes]!;
+        }
       }
       onProgress?.((done += parts.lanes), total);
     }
@@ -189,6 +203,7 @@ export function decompressChains(model: LatentVariableModel, chains: readonly Ch
 }
 
 type Batch = ReturnType<typeof batchesOf>[number];
+
 
 /** The chains that have a batch at this step, where each one's lanes start in the joint batch, and their lane views. */
 function batchParts(plans: Batch[][], step: number) {

@@ -142,6 +142,20 @@ describe('shipped local autoregressive models', () => {
     });
   }
 
+  it('a likelihood codec whose reused features a later call replaced refuses to code, and the newest codes what it was made for', async () => {
+    const model = await loadModel('mnist-binary-ar');
+    const chain = model.latent(model.coding.likelihoodPrecision);
+    const latents = (seed: number) => Float32Array.from({ length: 3 * chain.latentSize }, (_, i) => Math.sin(seed + i));
+    const symbols = toLaneMajor(Uint32Array.from(MODELS[1][1].subarray(0, 3 * IMAGE)), 3, IMAGE);
+    const first = chain.likelihood(latents(1), 3);
+    const expected = first.intervals(symbols);
+    const second = chain.likelihood(latents(2), 3);
+    expect(() => first.intervals(symbols)).toThrow(/stale/);
+    expect(() => first.push(Message.create(3), symbols)).toThrow(/stale/);
+    expect(second.intervals(symbols)).not.toEqual(expected);
+    expect(chain.likelihood(latents(1), 3).intervals(symbols)).toEqual(expected);
+  });
+
   it('odd images round trip exactly: all-0, all-max, noise, inverted digits', async () => {
     const random = rng(14);
     const inverted = mnist8.slice(0, 6 * IMAGE).map((v) => 255 - v);

@@ -8,7 +8,7 @@ import { type DenseLayer, type PixelNetwork, localAutoregressive, pixelNetwork }
 import type { Networks, Vae } from './architecture.js';
 import { causalOffsets } from './causal-window.js';
 import { type LocalArVaeSpec, pixelHeads } from './local-ar-vae.js';
-import { runNetwork } from './run.js';
+import { type OutputArray, runNetwork } from './run.js';
 import { encodePosterior, validateEncoder } from './vae.js';
 
 /** The pixel network's dense layers in evaluation order, as src/model/local-ar-vae.ts builds them. */
@@ -60,13 +60,28 @@ export function pixelNetworkOf(spec: LocalArVaeSpec, pixel: tf.LayersModel): Pix
 export function localArCodecModel(vae: Vae<LocalArVaeSpec>, precision: number): LatentVariableModel {
   const { spec, networks: { decoder, pixel } } = vae;
   const network = pixelNetworkOf(spec, pixel!);
+  // One features array for every batch (the largest yet, viewed at each batch's size), not a new
+  // 25 KB per image. A codec reads its features as it pushes or pops, so only the newest one may
+  // be used: the chain uses each before it asks for the next, and an older one refuses to run.
+  let features = new Float32Array(0);
+  let newest = 0;
+  const reused: OutputArray = (_index, size) => {
+    if (features.length < size) features = new Float32Array(size);
+    return features.subarray(0, size);
+  };
   return {
     dataSize: spec.pixels,
     latentSize: spec.latent,
     encode: (data, batch) => encodePosterior(vae, data, batch),
     likelihood(latents, batch) {
-      const [features] = runNetwork(decoder!, latents, batch, spec.latent);
-      return localAutoregressive(network, features!, batch, precision);
+      const [batchFeatures] = runNetwork(decoder!, latents, batch, spec.latent, undefined, reused);
+      const codec = localAutoregressive(network, batchFeatures!, batch, precision);
+      const mine = ++newest;
+      const current = <A extends unknown[], R>(method: (...args: A) => R) => (...args: A): R => {
+        if (mine !== newest) invalidArgument('this likelihood codec is stale: its features were replaced by a later likelihood call (use each codec before asking for the next)');
+        return method(...args);
+      };
+      return { precision, push: current(codec.push), pop: current(codec.pop), intervals: current(codec.intervals), cost: current(codec.cost) };
     },
   };
 }
