@@ -1,7 +1,7 @@
 // The scale targets of format version 2, measured (a script that prints tables, not a test):
 //   1. threads: compress and decompress of the whole 10k MNIST test set on 1 and 2 workers, both models,
 //      beside what the machine itself allows: two separate processes each coding the set on one
-//      worker at the same time, against one alone;
+//      worker at the same time, against one alone (1b), and one such process pinned to each core (1c);
 //   2. random access: decoding one image of the 10k file against decoding all of it;
 //   3. framing: the rate cost of the default frame size (and others) against one frame;
 //   4. event loop: the longest stall of a 1 ms timer while compress codes the 10k images;
@@ -13,7 +13,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -112,6 +112,29 @@ if (parts.has(1)) {
       (alone[model].decompress / 1000).toFixed(2), (Math.max(a[model].decompress, b[model].decompress) / 1000).toFixed(2), `${rate('decompress').toFixed(2)}x`]);
   }
   table('1b. the machine\'s ceiling: one process coding the set on one worker, then two such processes at once (seconds, best of ' + repeat + '; the slower of the two)', ['model', 'compress alone', 'compress, two at once', 'two processes\' rate', 'decompress alone', 'decompress, two at once', 'two processes\' rate'], ceilingRows);
+}
+
+// 1c. each core alone: the same one-worker job pinned (taskset, Linux) to one core, then the next.
+// Nothing else runs (the process's helper threads share its core), so a difference between the rows
+// is the cores' own speed at that moment: two threads finish an even split of the work only as fast
+// as the slower core allows.
+const coreRows = [];
+if (parts.has(1) && process.platform === 'linux') {
+  const solo = path.join(root, 'bench', 'solo.mjs');
+  for (let core = 0; core < availableParallelism(); core++) {
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn('taskset', ['-c', String(core), process.execPath, solo, '--repeat', String(repeat)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`taskset solo: exit ${code}`))));
+    });
+    for (const model of Object.keys(out)) {
+      report({ kind: 'core', core, model, ...out[model] });
+      coreRows.push([core, model, (out[model].compress / 1000).toFixed(2), (out[model].decompress / 1000).toFixed(2)]);
+    }
+  }
+  table('1c. one process coding the set on one worker, pinned to one core at a time (seconds, best of ' + repeat + ')', ['core', 'model', 'compress', 'decompress'], coreRows);
 }
 
 // 2. random access
