@@ -6,6 +6,7 @@
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { type LaneView, MAX_LANES, Message } from './message.js';
+import { reusable } from './memory.js';
 import { type Codec, type DistributionCodec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
 
 /** What the chain needs of a latent-variable model. Arrays are row-major, one row per data point. */
@@ -51,15 +52,14 @@ export function fromLaneMajor<T extends Float32Array | Float64Array | Uint32Arra
   return toLaneMajor(laneMajor, cols, rows);
 }
 
-/** Lane-major cols x rows symbols as the row-major rows x cols floats a network reads, in one pass. */
-function rowMajorFloats(laneMajor: Uint32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(laneMajor.length);
+/** Lane-major cols x rows symbols as the row-major rows x cols floats a network reads, in one pass, into `out`. */
+function rowMajorFloats(laneMajor: Uint32Array, rows: number, cols: number, out: Float32Array): Float32Array {
   for (let c = 0; c < cols; c++) for (let r = 0, from = c * rows; r < rows; r++) out[r * cols + c] = laneMajor[from + r]!;
   return out;
 }
 
 /** The BB-ANS codec for one batch of `batch` points, data and latents in lane-major layout. */
-function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, batch: number): Codec<Uint32Array> {
+function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, batch: number, scratch: (size: number) => Float32Array): Codec<Uint32Array> {
   const { dataSize, latentSize } = model;
   const { binsLog2, posteriorPrecision } = settings;
   return bitsBack<Uint32Array, Uint32Array>({
@@ -68,7 +68,7 @@ function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, b
       return model.likelihood(binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize)), batch);
     },
     posterior(data) {
-      const { means, scales } = model.encode(rowMajorFloats(data, batch, dataSize), batch);
+      const { means, scales } = model.encode(rowMajorFloats(data, batch, dataSize, scratch(data.length)), batch);
       return gaussianPosterior(binsLog2, toLaneMajor(means, batch, latentSize), toLaneMajor(scales, batch, latentSize), posteriorPrecision);
     },
   });
@@ -142,11 +142,12 @@ export function compressChains(model: LatentVariableModel, inputs: readonly Chai
   });
   const total = inputs.reduce((n, input) => n + input.count, 0);
   const messages = inputs.map((input) => Message.create(input.chains));
+  const [batchSymbols, networkInput] = [reusable(Uint32Array), reusable(Float32Array)];
   try {
     let done = 0;
     for (let step = 0; step < Math.max(...plans.map((plan) => plan.length)); step++) {
       const parts = batchParts(plans, step);
-      const laneMajor = new Uint32Array(parts.lanes * model.dataSize);
+      const laneMajor = batchSymbols(parts.lanes * model.dataSize); // every element is written below
       for (const { chain, batch: { first, size }, at } of parts.list) {
         // Each point's row goes straight to its column of the lane-major batch.
         for (let lane = 0; lane < size; lane++) {
@@ -154,7 +155,7 @@ export function compressChains(model: LatentVariableModel, inputs: readonly Chai
           for (let i = 0, column = at + lane; i < model.dataSize; i++) laneMajor[column + i * parts.lanes] = row[i]!;
         }
       }
-      batchCodec(model, settings, parts.lanes).push(parts.views(messages), laneMajor);
+      batchCodec(model, settings, parts.lanes, networkInput).push(parts.views(messages), laneMajor);
       onProgress?.((done += parts.lanes), total);
     }
     return messages.map((message) => message.toBytes());
@@ -171,6 +172,7 @@ export function decompressChains(model: LatentVariableModel, chains: readonly Ch
   });
   const total = chains.reduce((n, chain) => n + chain.count, 0);
   const messages: Message[] = [];
+  const networkInput = reusable(Float32Array);
   try {
     for (const chain of chains) {
       const message = Message.fromBytes(chain.bytes);
@@ -184,7 +186,7 @@ export function decompressChains(model: LatentVariableModel, chains: readonly Ch
     let done = 0;
     for (let step = 0; step < Math.max(...plans.map((plan) => plan.length)); step++) {
       const parts = batchParts(plans, step);
-      const laneMajor = batchCodec(model, settings, parts.lanes).pop(parts.views(messages));
+      const laneMajor = batchCodec(model, settings, parts.lanes, networkInput).pop(parts.views(messages));
       for (const { chain, batch: { first, size }, at } of parts.list) {
         for (let lane = 0; lane < size; lane++) {
           const row = outs[chain]!.subarray((first + lane) * model.dataSize);

@@ -41,3 +41,16 @@ export class Stage {
     this.blocks.length = 0;
   }
 }
+
+/**
+ * One typed array for a run of calls, viewed at each call's size and grown when a call needs
+ * more: for data that is copied on (into WASM, or into a tensor) before the next call, so coding
+ * does not leave a new array per batch for the garbage collector.
+ */
+export function reusable<T extends Float32Array | Uint32Array>(kind: { new (length: number): T }): (size: number) => T {
+  let array = new kind(0);
+  return (size) => {
+    if (array.length < size) array = new kind(size);
+    return array.subarray(0, size) as T;
+  };
+}

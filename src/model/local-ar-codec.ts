@@ -10,6 +10,7 @@ import { causalOffsets } from './causal-window.js';
 import { type LocalArVaeSpec, pixelHeads } from './local-ar-vae.js';
 import { type OutputArray, runNetwork } from './run.js';
 import { encodePosterior, validateEncoder } from './vae.js';
+import { reusable } from '../memory.js';
 
 /** The pixel network's dense layers in evaluation order, as src/model/local-ar-vae.ts builds them. */
 function pixelLayers(spec: LocalArVaeSpec, pixel: tf.LayersModel): DenseLayer[] {
@@ -63,12 +64,9 @@ export function localArCodecModel(vae: Vae<LocalArVaeSpec>, precision: number): 
   // One features array for every batch (the largest yet, viewed at each batch's size), not a new
   // 25 KB per image. A codec reads its features as it pushes or pops, so only the newest one may
   // be used: the chain uses each before it asks for the next, and an older one refuses to run.
-  let features = new Float32Array(0);
+  const features = reusable(Float32Array);
+  const reused: OutputArray = (_index, size) => features(size);
   let newest = 0;
-  const reused: OutputArray = (_index, size) => {
-    if (features.length < size) features = new Float32Array(size);
-    return features.subarray(0, size);
-  };
   return {
     dataSize: spec.pixels,
     latentSize: spec.latent,
