@@ -31,31 +31,30 @@ export interface ChainSettings {
   posteriorPrecision: number;
 }
 
-/** row-major rows x cols -> cols x rows, so element (r, c) lands on lane r; elements are `width` values wide. */
-export function toLaneMajor<T extends Float32Array | Float64Array | Uint32Array>(rowMajor: T, rows: number, cols: number, width = 1): T {
-  const out = new (rowMajor.constructor as new (n: number) => T)(rowMajor.length);
+type Numbers = Float32Array | Float64Array | Uint32Array;
+
+/**
+ * row-major rows x cols -> cols x rows, so element (r, c) lands on lane r; elements are `width`
+ * values wide. Into `out` when given (of any kind: values are converted), else a new array.
+ */
+export function toLaneMajor<T extends Numbers, U extends Numbers = T>(rowMajor: T, rows: number, cols: number, width = 1, out?: U): U {
+  const to = out ?? (new (rowMajor.constructor as new (n: number) => Numbers)(rowMajor.length) as U);
   if (width === 1) {
-    for (let r = 0; r < rows; r++) for (let c = 0, from = r * cols; c < cols; c++) out[c * rows + r] = rowMajor[from + c];
-    return out;
+    for (let r = 0; r < rows; r++) for (let c = 0, from = r * cols; c < cols; c++) to[c * rows + r] = rowMajor[from + c]!;
+    return to;
   }
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const from = (r * cols + c) * width;
-      out.set(rowMajor.subarray(from, from + width), (c * rows + r) * width);
+      to.set(rowMajor.subarray(from, from + width), (c * rows + r) * width);
     }
   }
-  return out;
+  return to;
 }
 
-/** cols x rows (lane-major) -> row-major rows x cols. */
-export function fromLaneMajor<T extends Float32Array | Float64Array | Uint32Array>(laneMajor: T, rows: number, cols: number): T {
-  return toLaneMajor(laneMajor, cols, rows);
-}
-
-/** Lane-major cols x rows symbols as the row-major rows x cols floats a network reads, in one pass, into `out`. */
-function rowMajorFloats(laneMajor: Uint32Array, rows: number, cols: number, out: Float32Array): Float32Array {
-  for (let c = 0; c < cols; c++) for (let r = 0, from = c * rows; r < rows; r++) out[r * cols + c] = laneMajor[from + r]!;
-  return out;
+/** cols x rows (lane-major) -> row-major rows x cols, into `out` when given. */
+export function fromLaneMajor<T extends Numbers, U extends Numbers = T>(laneMajor: T, rows: number, cols: number, out?: U): U {
+  return toLaneMajor(laneMajor, cols, rows, 1, out);
 }
 
 /** The BB-ANS codec for one batch of `batch` points, data and latents in lane-major layout. */
@@ -68,7 +67,7 @@ function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, b
       return model.likelihood(binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize)), batch);
     },
     posterior(data) {
-      const { means, scales } = model.encode(rowMajorFloats(data, batch, dataSize, scratch(data.length)), batch);
+      const { means, scales } = model.encode(fromLaneMajor(data, batch, dataSize, scratch(data.length)), batch);
       return gaussianPosterior(binsLog2, toLaneMajor(means, batch, latentSize), toLaneMajor(scales, batch, latentSize), posteriorPrecision);
     },
   });
@@ -205,7 +204,6 @@ export function decompressChains(model: LatentVariableModel, chains: readonly Ch
 }
 
 type Batch = ReturnType<typeof batchesOf>[number];
-
 
 /** The chains that have a batch at this step, where each one's lanes start in the joint batch, and their lane views. */
 function batchParts(plans: Batch[][], step: number) {

@@ -64,15 +64,14 @@ export function localArCodecModel(vae: Vae<LocalArVaeSpec>, precision: number): 
   // One features array for every batch (the largest yet, viewed at each batch's size), not a new
   // 25 KB per image. A codec reads its features as it pushes or pops, so only the newest one may
   // be used: the chain uses each before it asks for the next, and an older one refuses to run.
-  const features = reusable(Float32Array);
-  const reused: OutputArray = (_index, size) => features(size);
+  const features: OutputArray = reusable(Float32Array);
   let newest = 0;
   return {
     dataSize: spec.pixels,
     latentSize: spec.latent,
     encode: (data, batch) => encodePosterior(vae, data, batch),
     likelihood(latents, batch) {
-      const [batchFeatures] = runNetwork(decoder!, latents, batch, spec.latent, undefined, reused);
+      const [batchFeatures] = runNetwork(decoder!, latents, batch, spec.latent, undefined, features);
       const codec = localAutoregressive(network, batchFeatures!, batch, precision);
       const mine = ++newest;
       const current = <A extends unknown[], R>(method: (...args: A) => R) => (...args: A): R => {

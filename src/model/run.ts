@@ -3,9 +3,9 @@
 import * as tf from './tf.js';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-/** Where an output of `size` values is read to: a new array unless the caller reuses its own. */
-export type OutputArray = (index: number, size: number) => Float32Array;
-const fresh: OutputArray = (_index, size) => new Float32Array(size);
+/** Where an output of `size` values is read to, asked once per output: a new array unless the caller reuses its own (one reused array serves a network of one output). */
+export type OutputArray = (size: number) => Float32Array;
+const fresh: OutputArray = (size) => new Float32Array(size);
 
 /**
  * Copies a float32 tensor's values into `out`. On the wasm backend they are read through a view
@@ -26,7 +26,7 @@ export function runNetwork(model: tf.LayersModel, input: Float32Array, batch: nu
     return after ? after(list) : list;
   });
   try {
-    return outputs.map((t, i) => readInto(t, into(i, t.size)));
+    return outputs.map((t) => readInto(t, into(t.size)));
   } finally {
     tf.dispose(outputs);
   }
