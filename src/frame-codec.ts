@@ -2,7 +2,7 @@
 // checks that make a bad frame fail loudly instead of decoding to wrong pixels. This is the unit
 // of work the coders (on the calling thread or on workers) run.
 import { BbansError } from './errors.js';
-import { compressChains, decompressChains } from './chain.js';
+import { type ChainProgress, type HandOver, compressChains, decompressChains } from './chain.js';
 import { crc32 } from './crc32.js';
 import type { CodecModel } from './models.js';
 import type { StreamHeader } from './format/fields.js';
@@ -27,23 +27,35 @@ export function chainsOf(frame: Frame): number {
   return new DataView(frame.message.buffer, frame.message.byteOffset, 4).getUint32(0, true);
 }
 
-/** What encodeFrames takes per frame: its images and its chain count. */
+/** What encodeFrames takes per frame: its images and its chain count, and where its coding stands if it was handed over. */
 export interface FramePixels {
   pixels: PixelArray;
   chains: number;
+  resume?: ChainProgress;
 }
 
-/** Codes frames side by side (one batch for the networks; see compressChains): each frame's bytes are the same as coded alone. */
-export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[]): Frame[] {
-  const inputs = frames.map(({ pixels, chains }) => ({ data: Uint32Array.from(pixels), count: pixels.length / model.spec.pixels, chains }));
-  const messages = compressChains(model.latent(settings.likelihoodPrecision), inputs, settings);
-  return frames.map(({ pixels }, i) => ({ count: inputs[i]!.count, crc32: checksumOf(pixels), message: messages[i]! }));
+/** What decodeFrames takes per frame: the frame, and where its decode stands if it was handed over. */
+export type FrameToDecode = Frame & { resume?: ChainProgress };
+
+/**
+ * Codes frames side by side (one batch for the networks; see compressChains): each frame's bytes
+ * are the same as coded alone. With `handOver`, frames may be given away part-way (they come back
+ * undefined here; handOver.take has them, by their index in `frames`).
+ */
+export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[], handOver?: HandOver): Array<Frame | undefined> {
+  const inputs = frames.map(({ pixels, chains, resume }) => ({ data: Uint32Array.from(pixels), count: pixels.length / model.spec.pixels, chains, resume }));
+  const messages = compressChains(model.latent(settings.likelihoodPrecision), inputs, settings, undefined, handOver);
+  return frames.map(({ pixels }, i) => {
+    const message = messages[i];
+    return message && { count: inputs[i]!.count, crc32: checksumOf(pixels), message };
+  });
 }
 
-export function decodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly Frame[]): PixelArray[] {
-  let symbols: Uint32Array[];
+export function decodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FrameToDecode[], handOver?: HandOver): Array<PixelArray | undefined> {
+  let symbols: Array<Uint32Array | undefined>;
   try {
-    symbols = decompressChains(model.latent(settings.likelihoodPrecision), frames.map((frame) => ({ bytes: frame.message, count: frame.count, chains: chainsOf(frame) })), settings);
+    const chains = frames.map((frame) => ({ bytes: frame.message, count: frame.count, chains: chainsOf(frame), resume: frame.resume }));
+    symbols = decompressChains(model.latent(settings.likelihoodPrecision), chains, settings, undefined, handOver);
   } catch (error) {
     // Settings the header allowed but the model's codecs refuse mean the file is not what we wrote.
     if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {
@@ -52,6 +64,7 @@ export function decodeFrames(model: CodecModel, settings: FrameSettings, frames:
     throw error;
   }
   return symbols.map((decoded, i) => {
+    if (!decoded) return undefined;
     const data = settings.pixelBytes === 2 ? Uint16Array.from(decoded) : Uint8Array.from(decoded);
     if (checksumOf(data) !== frames[i]!.crc32) throw new BbansError('CHECKSUM_MISMATCH', 'checksum mismatch: the decoded pixels are not the ones that were compressed');
     return data;

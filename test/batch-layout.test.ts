@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../src/index.js';
 import { type CodecModel, loadModel } from '../src/models.js';
 import { binCentres } from '../src/codecs.js';
-import { toLaneMajor } from '../src/chain.js';
+import { type HandOver, type HandedOver, toLaneMajor } from '../src/chain.js';
+import { decodeFrames, encodeFrames } from '../src/frame-codec.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
 import { rng } from './random.js';
 
@@ -56,4 +57,30 @@ describe('network rows do not depend on the batch', () => {
       }
     }, 60_000);
   }
+
+  it('mnist-binary-ar: frames handed over part-way and resumed beside others code to the same bytes and pixels', async () => {
+    const model = await loadModel('mnist-binary-ar');
+    const settings = { binsLog2: model.coding.binsLog2, posteriorPrecision: model.coding.posteriorPrecision, likelihoodPrecision: model.coding.likelihoodPrecision, pixelBytes: 1 as const };
+    const all = loadBinarizedMnistTest().pixels;
+    const frames = [[0, 40, 4], [40, 70, 2], [70, 120, 4]].map(([from, to, chains]) => ({ pixels: all.subarray(from! * 784, to! * 784), chains: chains! }));
+    const askedAt = (step: number, into: HandedOver[]): HandOver => {
+      let steps = 0;
+      return { requested: () => ++steps === step, take: (chains) => into.push(...chains) };
+    };
+    const alone = encodeFrames(model, settings, frames).map((frame) => frame!);
+    const given: HandedOver[] = [];
+    const first = encodeFrames(model, settings, frames, askedAt(5, given));
+    expect(given.map((g) => g.chain)).toEqual([2]);
+    const other = { pixels: all.subarray(200 * 784, 230 * 784), chains: 2 };
+    const resumed = encodeFrames(model, settings, [other, { ...frames[2]!, resume: given[0]!.progress }]);
+    expect([first[0], first[1], resumed[1]]).toEqual(alone);
+    expect(resumed[0]).toEqual(encodeFrames(model, settings, [other])[0]);
+
+    const handed: HandedOver[] = [];
+    const decoded = decodeFrames(model, settings, alone, askedAt(3, handed));
+    expect(handed.map((g) => g.chain)).toEqual([2]);
+    const rest = decodeFrames(model, settings, handed.map((g) => ({ ...alone[g.chain]!, resume: g.progress })));
+    expect([...decoded.filter((d) => d), ...rest]).toEqual(frames.map((f) => f.pixels));
+  });
 });
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BbansError, bernoulli, betaBinomial } from '../src/core.js';
-import { type LatentVariableModel, compressChain, compressChains, decompressChain, decompressChains, fromLaneMajor, toLaneMajor } from '../src/chain.js';
+import { type HandOver, type HandedOver, type LatentVariableModel, compressChain, compressChains, decompressChain, decompressChains, fromLaneMajor, toLaneMajor } from '../src/chain.js';
 import { rng } from './random.js';
 
 // A toy latent-variable model with fixed "networks" in plain arithmetic: enough to exercise the
@@ -101,9 +101,54 @@ describe('bits-back chain', () => {
     const model = toyModel('beta-binomial');
     const settings = { binsLog2: 6, posteriorPrecision: 16 };
     const inputs = [0, 1, 2].map((i) => ({ data: toyData('beta-binomial', 20, 7 + i), count: 20, chains: 4 }));
-    const messages = compressChains(model, inputs, settings).map((bytes) => ({ bytes, count: 20, chains: 4 }));
+    const messages = compressChains(model, inputs, settings).map((bytes) => ({ bytes: bytes!, count: 20, chains: 4 }));
     const flipped = messages[1]!.bytes.slice();
     flipped[60] ^= 0x10;
     expect(() => decompressChains(model, [messages[0]!, { ...messages[1]!, bytes: flipped }, messages[2]!], settings)).toThrow(BbansError);
   });
+
+  it('chains handed over part-way resume elsewhere, beside other chains, to the same bytes and points', () => {
+    const model = toyModel('beta-binomial');
+    const settings = { binsLog2: 6, posteriorPrecision: 16 };
+    const inputs = [[40, 2], [33, 3], [25, 1], [60, 4]].map(([count, chains], i) => ({ data: toyData('beta-binomial', count!, 300 + i), count: count!, chains: chains! }));
+    const alone = inputs.map((input) => compressChain(model, input.data, input.count, { ...settings, chains: input.chains }));
+    // Asked once, after the third step: the later half of the chains with 4 or more batches to go leave.
+    const askedAt = (step: number, into: HandedOver[]): HandOver => {
+      let steps = 0;
+      return { requested: () => ++steps === step, take: (chains) => into.push(...chains) };
+    };
+    const given: HandedOver[] = [];
+    const first = compressChains(model, inputs, settings, undefined, askedAt(3, given));
+    expect(given.map((g) => g.chain)).toEqual([2, 3]);
+    expect(first.map((bytes) => bytes !== undefined)).toEqual([true, true, false, false]);
+    expect(first.slice(0, 2)).toEqual(alone.slice(0, 2));
+    // Resumed beside a fresh chain, and handed over once more on the way.
+    const again: HandedOver[] = [];
+    const fresh = { data: toyData('beta-binomial', 9, 400), count: 9, chains: 2 };
+    const second = compressChains(model, [fresh, ...given.map((g) => ({ ...inputs[g.chain]!, resume: g.progress }))], settings, undefined, askedAt(2, again));
+    expect(second[0]).toEqual(compressChain(model, fresh.data, 9, { ...settings, chains: 2 }));
+    const third = compressChains(model, again.map((g) => ({ ...[fresh, inputs[2]!, inputs[3]!][g.chain]!, resume: g.progress })), settings);
+    const resumed = [...second.slice(1), ...third].filter((bytes) => bytes !== undefined);
+    expect(resumed).toEqual([alone[2], alone[3]]);
+
+    const messages = inputs.map((input, i) => ({ bytes: alone[i]!, count: input.count, chains: input.chains }));
+    const handed: HandedOver[] = [];
+    const decoded = decompressChains(model, messages, settings, undefined, askedAt(4, handed));
+    expect(handed.map((g) => g.chain)).toEqual([2, 3]);
+    expect(decoded.slice(0, 2)).toEqual([inputs[0]!.data, inputs[1]!.data]);
+    const rest = decompressChains(model, handed.map((g) => ({ ...messages[g.chain]!, resume: g.progress })), settings);
+    expect(rest).toEqual([inputs[2]!.data, inputs[3]!.data]);
+  });
+
+  it('a hand-over is refused when it does not fit the chain', () => {
+    const model = toyModel('bernoulli');
+    const settings = { binsLog2: 6, posteriorPrecision: 16 };
+    const inputs = [0, 1].map((i) => ({ data: toyData('bernoulli', 30, 500 + i), count: 30, chains: 2 }));
+    const given: HandedOver[] = [];
+    compressChains(model, inputs, settings, undefined, { requested: () => given.length === 0, take: (chains) => given.push(...chains) });
+    const progress = given[0]!.progress;
+    expect(() => compressChains(model, [{ ...inputs[1]!, chains: 3, resume: progress }], settings)).toThrow(/3/);
+    expect(() => compressChains(model, [{ ...inputs[1]!, resume: { ...progress, batches: 10 ** 6 } }], settings)).toThrow(/resumed batches/);
+  });
 });
+

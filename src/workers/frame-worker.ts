@@ -1,6 +1,7 @@
 // A bbans worker (a worker_thread in Node, a module Web Worker in a browser): it loads models as
 // it is told (once each) and codes jobs of whole frames with src/frame-codec.ts, exactly as the calling
 // thread would. Its tfjs is its own, so the host's tfjs is never touched.
+import type { HandOver } from '../chain.js';
 import { BbansError } from '../errors.js';
 import { decodeFrames, encodeFrames } from '../frame-codec.js';
 import type { CodecModel } from '../models.js';
@@ -37,10 +38,21 @@ function modelOf(transfer: ModelTransfer | { key: string }, wasmPaths: Job['wasm
   return model;
 }
 
+/** Frames a job hands over when the pool has set its flag go straight back, before the job's reply. */
+function handOverOf(job: Job): HandOver | undefined {
+  if (!job.control) return undefined;
+  const flag = new Int32Array(job.control);
+  return {
+    requested: () => Atomics.exchange(flag, 0, 0) === 1,
+    take: (handedOver) => port.postMessage({ id: job.id, handedOver } satisfies Reply),
+  };
+}
+
 /** One job's result; it goes back copied, not transferred (see PoolWorker.run). */
 async function run(job: Job): Promise<unknown> {
   const model = await modelOf(job.model, job.wasmPaths);
-  return job.op === 'encode' ? encodeFrames(model, job.settings, job.frames) : decodeFrames(model, job.settings, job.frames);
+  const handOver = handOverOf(job);
+  return job.op === 'encode' ? encodeFrames(model, job.settings, job.frames, handOver) : decodeFrames(model, job.settings, job.frames, handOver);
 }
 
 const port = parentPort();

@@ -12,7 +12,8 @@ import type { PixelArray } from '../pixels.js';
 import { nodeBuiltin } from '../node-builtins.js';
 import { type ModelInfo, loadedModel } from '../models.js';
 import { givenWasmPaths } from '../model/backend.js';
-import { type FrameCoder, type JobRunner, batchingCoder, inlineRunner } from '../frame-coder.js';
+import type { HandedOver } from '../chain.js';
+import { type FrameCoder, type JobRunner, type RunningJob, batchingCoder, inlineRunner } from '../frame-coder.js';
 import type { Job, Reply } from './protocol.js';
 import { type ModelTransfer, transferOf } from './transfer.js';
 
@@ -74,6 +75,7 @@ function spawnBrowser(events: Events): WorkerHandle {
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  onHandedOver(frames: HandedOver[]): void;
 }
 
 class PoolWorker {
@@ -89,6 +91,7 @@ class PoolWorker {
         if ('started' in reply) return void (this.started = true);
         const job = this.pending.get(reply.id);
         if (!job) return;
+        if ('handedOver' in reply) return job.onHandedOver(reply.handedOver);
         this.pending.delete(reply.id);
         this.#handle.hold(this.pending.size > 0);
         if (reply.ok) job.resolve(reply.result);
@@ -113,9 +116,9 @@ class PoolWorker {
    * with copies it levels off (about 320 MB for 10k-image calls on two workers). A copy costs a
    * frame's bytes once.
    */
-  run<T>(job: Job): Promise<T> {
+  run<T>(job: Job, onHandedOver: Pending['onHandedOver']): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(job.id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(job.id, { resolve: resolve as (value: unknown) => void, reject, onHandedOver });
       this.#handle.hold(true);
       this.#handle.post(job);
     });
@@ -160,14 +163,22 @@ export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
     inline ??= loadedModel(model).then(inlineRunner);
     return here(await inline);
   };
+  /** A job, and the flag that asks it for a hand-over where threads can share memory (not in a browser page that is not cross-origin isolated). */
+  const running = <T>(onWorker: (worker: PoolWorker, control?: SharedArrayBuffer) => Promise<Array<T | undefined>>, here: (runner: JobRunner) => RunningJob<T>): RunningJob<T> => {
+    const flag = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    return {
+      result: run((worker) => onWorker(worker, flag?.buffer as SharedArrayBuffer | undefined), (runner) => here(runner).result),
+      handOver: () => void (flag && Atomics.store(flag, 0, 1)),
+    };
+  };
   return batchingCoder(threads, {
-    encode: (settings, frames) => run(
-      (worker) => worker.run<Frame[]>({ ...common(worker), op: 'encode', settings, frames }),
-      (runner) => runner.encode(settings, frames),
+    encode: (settings, frames, onHandedOver) => running(
+      (worker, control) => worker.run({ ...common(worker), op: 'encode', settings, frames, ...(control && { control }) }, onHandedOver),
+      (runner) => runner.encode(settings, frames, onHandedOver),
     ),
-    decode: (settings, frames) => run(
-      (worker) => worker.run<PixelArray[]>({ ...common(worker), op: 'decode', settings, frames }),
-      (runner) => runner.decode(settings, frames),
+    decode: (settings, frames, onHandedOver) => running(
+      (worker, control) => worker.run({ ...common(worker), op: 'decode', settings, frames, ...(control && { control }) }, onHandedOver),
+      (runner) => runner.decode(settings, frames, onHandedOver),
     ),
   });
 }
