@@ -1,7 +1,8 @@
 // The scale targets of format version 2, measured (a script that prints tables, not a test):
 //   1. threads: compress and decompress of the whole 10k MNIST test set on 1 and 2 workers, both models,
 //      beside what the machine itself allows: two separate processes each coding the set on one
-//      worker at the same time, against one alone (1b), and one such process pinned to each core (1c);
+//      worker at the same time, against one alone (1b), one such process pinned to each core (1c),
+//      and a plain arithmetic loop on each core alone and on all of them at once (1d);
 //   2. random access: decoding one image of the 10k file against decoding all of it;
 //   3. framing: the rate cost of the default frame size (and others) against one frame;
 //   4. event loop: the longest stall of a 1 ms timer while compress codes the 10k images;
@@ -69,8 +70,31 @@ if (parts.has(1)) {
   table('worker pool start-up (first call: two workers, tfjs, one model)', ['ms'], [[ms.toFixed(0)]]);
 }
 
+// 1d. the cores themselves, before table 1 and after 1c: a fixed arithmetic loop (bench/core-probe.mjs)
+// pinned to each core alone, then one copy pinned to each core at once. Two threads cannot beat the
+// cores' combined rate against the faster core alone, however well they share the work.
+const probeRows = [];
+const probeCores = async (when) => {
+  if (process.platform !== 'linux') return;
+  const probe = path.join(root, 'bench', 'core-probe.mjs');
+  const pinned = (core) => new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', String(core), process.execPath, probe], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Number(text)) : reject(new Error(`core probe: exit ${code}`))));
+  });
+  const cores = Array.from({ length: availableParallelism() }, (_, core) => core);
+  const alone = [];
+  for (const core of cores) alone.push(await pinned(core));
+  const together = await Promise.all(cores.map(pinned));
+  const ceiling = together.reduce((rate, ms) => rate + 1 / ms, 0) * Math.min(...alone);
+  report({ kind: 'cores', when, alone, together, ceiling });
+  probeRows.push([when, ...alone, ...together, `${ceiling.toFixed(2)}x`]);
+};
 // 1. threads
 const threadRows = [];
+if (parts.has(1)) await probeCores('before 1');
 const files = {};
 for (const { model, pixels } of parts.has(1) || parts.has(2) ? sets : []) {
   // Untimed: enough frames that both workers get a job each way, load the model and have their
@@ -116,8 +140,8 @@ if (parts.has(1)) {
 
 // 1c. each core alone: the same one-worker job pinned (taskset, Linux) to one core, then the next.
 // Nothing else runs (the process's helper threads share its core), so a difference between the rows
-// is the cores' own speed at that moment: two threads finish an even split of the work only as fast
-// as the slower core allows.
+// is the cores' own speed at that moment: two threads sharing the work (hand-over, src/frame-coder.ts)
+// reach at most the cores' combined rate.
 const coreRows = [];
 if (parts.has(1) && process.platform === 'linux') {
   const solo = path.join(root, 'bench', 'solo.mjs');
@@ -135,6 +159,13 @@ if (parts.has(1) && process.platform === 'linux') {
     }
   }
   table('1c. one process coding the set on one worker, pinned to one core at a time (seconds, best of ' + repeat + ')', ['core', 'model', 'compress', 'decompress'], coreRows);
+}
+
+if (parts.has(1)) {
+  await probeCores('after 1c');
+  const cores = availableParallelism();
+  const head = ['when', ...Array.from({ length: cores }, (_, c) => `core ${c} alone`), ...Array.from({ length: cores }, (_, c) => `core ${c}, all at once`), 'all cores against the faster alone'];
+  table('1d. a fixed arithmetic loop pinned to each core alone, then to every core at once (ms)', head, probeRows);
 }
 
 // 2. random access
