@@ -39,7 +39,7 @@ export interface JobRunner {
  * frames are best split evenly over the workers in few jobs; the cap bounds a job's memory. Measured
  * on the 10k MNIST set (two workers, 2026-12-02): caps of 64, 128 and 256 chains coded the 8-bit
  * model's 92 frames (then 109 images each) in 2.30, 2.00 and 2.00 s; 64 left a tail of small jobs, 256 put everything in
- * two jobs, which a worker slowed by its neighbour cannot share.
+ * two jobs (measured before hand-over, which now shares a job a slow worker holds).
  */
 export const JOB_LANES = 128;
 
