@@ -4,7 +4,7 @@
 //      worker at the same time, against one alone (1b), one such process pinned to each core (1c),
 //      and a plain arithmetic loop on each core alone and on all of them at once (1d);
 //   2. random access: decoding one image of the 10k file against decoding all of it;
-//   3. framing: the rate cost of the default frame size (and others) against one frame;
+//   3. framing: the rate cost of the default frame size (and others, and other chain counts) against one frame;
 //   4. event loop: the longest stall of a 1 ms timer while compress codes the 10k images;
 //   5. memory: peak RSS of the CLI compressing and decompressing 1,000,000 images (the test set 100
 //      times over) as files, and through a pipe.
@@ -180,23 +180,31 @@ for (const { model } of parts.has(2) ? sets : []) {
 }
 if (parts.has(2)) table('2. one image of the 10k file (default frames, 2 threads) against all (ms)', ['model', 'all', 'image 5000', 'share', 'image 0', 'share'], accessRows);
 
-// 3. framing: rate against one frame, and the one-image decode share, by frame size
+// 3. framing: rate against one frame, and the one-image decode share, by frame size (3) and, at
+// the binary model's default frame size, by chains per frame (3b: more chains take fewer steps
+// to decode one frame, but each costs its head)
+async function framingRow(model, pixels, one, frameSize, chains) {
+  const bytes = await compress(pixels, { model, frameSize, ...(chains && { chains }) });
+  const frames = (await describe(bytes)).segments[0].frames;
+  const cost = (100 * (bytes.length - one)) / one;
+  const all = await best(() => decompress(bytes));
+  const image = await best(() => decompress(bytes, { images: [5000, 5001] }));
+  report({ kind: 'framing', model, frameSize, frames: frames.length, chains: frames[0].chains, bytes: bytes.length, oneFrameBytes: one, costPercent: cost, decodeAllMs: all.ms, accessPercent: (100 * image.ms) / all.ms });
+  return [model, frameSize, frames.length, frames[0].chains, bytes.length, one, `${cost.toFixed(3)}%`, (all.ms / 1000).toFixed(2), `${((100 * image.ms) / all.ms).toFixed(1)}%`];
+}
+const framingHead = ['model', 'frame size', 'frames', 'chains/frame', 'bytes', 'one frame', 'framing cost', 'decode all (s)', 'one image'];
 const frameRows = [];
+const chainRows = [];
 for (const { model, pixels } of parts.has(3) ? sets : []) {
   const one = (await compress(pixels, { model, frameSize: 10000 })).length;
   const standard = defaultFrameSize(await modelInfo(model));
-  for (const frameSize of [0.25, 0.5, 1, 2, 4].map((k) => Math.round(k * standard))) {
-    const bytes = await compress(pixels, { model, frameSize });
-    const info = await describe(bytes);
-    const frames = info.segments[0].frames;
-    const cost = (100 * (bytes.length - one)) / one;
-    const all = await best(() => decompress(bytes));
-    const image = await best(() => decompress(bytes, { images: [5000, 5001] }));
-    report({ kind: 'framing', model, frameSize, frames: frames.length, chains: frames[0].chains, bytes: bytes.length, oneFrameBytes: one, costPercent: cost, decodeAllMs: all.ms, accessPercent: (100 * image.ms) / all.ms });
-    frameRows.push([model, frameSize, frames.length, frames[0].chains, bytes.length, one, `${cost.toFixed(3)}%`, (all.ms / 1000).toFixed(2), `${((100 * image.ms) / all.ms).toFixed(1)}%`]);
-  }
+  for (const k of [0.25, 0.5, 1, 2, 4]) frameRows.push(await framingRow(model, pixels, one, Math.round(k * standard)));
+  if (model === 'mnist-binary-ar') for (const chains of [2, 8, 16]) chainRows.push(await framingRow(model, pixels, one, standard, chains));
 }
-if (parts.has(3)) table('3. frame size (a quarter of the default to four times it): bytes against one frame of 10,000 (default chains), the whole decode on 2 threads, and one image\'s decode time against it', ['model', 'frame size', 'frames', 'chains/frame', 'bytes', 'one frame', 'framing cost', 'decode all (s)', 'one image'], frameRows);
+if (parts.has(3)) {
+  table('3. frame size (a quarter of the default to four times it): bytes against one frame of 10,000 (default chains), the whole decode on 2 threads, and one image\'s decode time against it', framingHead, frameRows);
+  table('3b. chains per frame at the default frame size, as in 3', framingHead, chainRows);
+}
 
 // 4. event loop
 const stallRows = [];
