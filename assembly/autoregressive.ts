@@ -9,13 +9,16 @@
 // bit; the per-lane result does not depend on how many lanes there are (each lane's sums run in the
 // same order whatever the lane grouping).
 //
-// The network: inputs are the window's neighbours (value / maxValue, 0 outside the image) then the
-// pixel's decoder features; dense layers with relu; the last layer (no relu) gives the pixel's raw
-// parameters: one Bernoulli logit, or K mixture logits, K means and K log scales (units of
-// maxValue). Weights are stored per layer as [out][in] then the bias [out].
+// The network: inputs are the pixel's context (assembly/pixel-context.ts: the window's values, or
+// the predictive context's differences from a classical prediction) then the decoder features (per
+// pixel, or one vector per image shared by all its pixels); dense layers with relu; the last layer
+// (no relu) gives the pixel's raw parameters: one Bernoulli logit, or K mixture logits, K means
+// and K log scales (units of maxValue; a predictive context's means are offsets from its base
+// prediction). Weights are stored per layer as [out][in] then the bias [out].
 
 import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
 import { EXHAUSTED } from './coder';
+import { CONTEXT_PREDICTIVE, contextWidth, predictiveContext } from './pixel-context';
 
 /** The likelihood kinds (src/autoregressive.ts: KIND); anything but Bernoulli is the logistic mixture. */
 export const KIND_BERNOULLI: u32 = 0;
@@ -40,8 +43,12 @@ export class PixelModel {
   height: u32;
   width: u32;
   maxValue: u32;
+  /** CONTEXT_WINDOW or CONTEXT_PREDICTIVE (assembly/pixel-context.ts). */
+  context: u32;
   neighbours: u32;
   features: u32;
+  /** Whether the features are one vector per image ([lanes][feature]) rather than per pixel ([lanes][pixel][feature]). */
+  sharedFeatures: bool;
   layers: u32;
   /** Units of each layer boundary: sizes[0] = inputs, sizes[layers] = outputs (u32[layers + 1]). */
   sizes: usize;
@@ -66,8 +73,8 @@ function padded(units: u32): u32 {
 
 /** Copies the description and weights; the caller has checked that the sizes agree. */
 export function pixel_model_create(
-  kind: u32, components: u32, height: u32, width: u32, maxValue: u32,
-  offsets: usize, neighbours: u32, features: u32, sizes: usize, layers: u32, weights: usize, weightCount: u32,
+  kind: u32, components: u32, height: u32, width: u32, maxValue: u32, context: u32,
+  offsets: usize, neighbours: u32, features: u32, sharedFeatures: bool, sizes: usize, layers: u32, weights: usize, weightCount: u32,
 ): PixelModel {
   assert(layers >= 1 && layers <= MAX_LAYERS, 'pixel model: layer count out of range');
   assert(components >= 1 && components <= MAX_COMPONENTS, 'pixel model: component count out of range');
@@ -77,8 +84,10 @@ export function pixel_model_create(
   m.height = height;
   m.width = width;
   m.maxValue = maxValue;
+  m.context = context;
   m.neighbours = neighbours;
   m.features = features;
+  m.sharedFeatures = sharedFeatures;
   m.layers = layers;
   m.sizes = heap.alloc((<usize>layers + 1) << 2);
   memory.copy(m.sizes, sizes, (<usize>layers + 1) << 2);
@@ -93,7 +102,7 @@ export function pixel_model_create(
     widest = max<u32>(widest, units);
     if (l > 0) expected += <u64>units * (load<u32>(m.sizes + (<usize>(l - 1) << 2)) + 1);
   }
-  assert(load<u32>(m.sizes) == neighbours + features, 'pixel model: input size is not neighbours + features');
+  assert(load<u32>(m.sizes) == contextWidth(context, neighbours) + features, 'pixel model: input size is not the context + features');
   const outputs = load<u32>(m.sizes + (<usize>layers << 2));
   assert(outputs == (kind == KIND_BERNOULLI ? 1 : 3 * components), 'pixel model: output size does not fit the likelihood');
   assert(expected == <u64>weightCount, 'pixel model: weight count does not match the layer sizes');
@@ -316,8 +325,8 @@ class PixelDistribution {
   one: f64 = 0;
   zeros: u64 = 0;
 
-  /** Reads the lane's outputs (stride apart); false when any is NaN or infinite. */
-  setMixture(outputs: usize, stride: usize, components: u32): bool {
+  /** Reads the lane's outputs (stride apart), the means offset by `base`; false when any is NaN or infinite. */
+  setMixture(outputs: usize, stride: usize, components: u32, base: f64): bool {
     this.components = components;
     let largest: f64 = -Infinity;
     for (let k: u32 = 0; k < components; k++) {
@@ -326,7 +335,7 @@ class PixelDistribution {
       const logScale = <f64>load<f32>(outputs + <usize>(2 * components + k) * stride);
       if (!isFinite(logit) || !isFinite(mean) || !isFinite(logScale)) return false;
       unchecked((this.weights[k] = logit));
-      unchecked((this.means[k] = mean));
+      unchecked((this.means[k] = mean + base));
       const clipped = logScale < LOG_SCALE_MIN ? LOG_SCALE_MIN : logScale > LOG_SCALE_MAX ? LOG_SCALE_MAX : logScale;
       unchecked((this.inverseScales[k] = Math.exp(-clipped)));
       if (logit > largest) {
@@ -458,10 +467,39 @@ const MODE_POP: u32 = 1;
 const MODE_INTERVALS: u32 = 2;
 const MODE_LOG_PROBABILITIES: u32 = 3;
 
-/** Writes pixel t's network inputs for every lane: neighbours from `symbols` ([pixel][lanes]), then features ([lanes][pixel][feature], as the decoder network gives them). */
-function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, computed: u32, input: usize, stride: usize): void {
+/**
+ * Writes pixel t's network inputs for every lane: its context from `symbols` ([pixel][lanes]),
+ * then features ([lanes][pixel][feature] as the decoder network gives them, or [lanes][feature]
+ * when shared); a predictive context's base for each lane goes to `bases` (f64).
+ */
+function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, computed: u32, input: usize, stride: usize, bases: usize): void {
   const y = <i32>(t / pm.width);
   const x = <i32>(t % pm.width);
+  const columns = contextWidth(pm.context, pm.neighbours);
+  if (pm.context == CONTEXT_PREDICTIVE) {
+    for (let lane: u32 = 0; lane < lanes; lane++) {
+      const at = <usize>lane << 2;
+      store<f64>(bases + (<usize>lane << 3), predictiveContext(symbols + at, lanes, pm.height, pm.width, pm.maxValue, pm.offsets, pm.neighbours, y, x, input + at, stride));
+    }
+    for (let j: u32 = 0; j < columns; j++) memory.fill(input + <usize>j * stride + (<usize>lanes << 2), 0, <usize>(computed - lanes) << 2);
+  } else {
+    gatherWindow(pm, y, x, symbols, lanes, computed, input, stride);
+  }
+  const laneStride = (<usize>(pm.sharedFeatures ? 1 : pm.height * pm.width) * pm.features) << 2;
+  const fromFeatures = pm.sharedFeatures ? features : features + ((<usize>t * pm.features) << 2);
+  for (let f: u32 = 0; f < pm.features; f++) {
+    const row = input + <usize>(columns + f) * stride;
+    let from = fromFeatures + (<usize>f << 2);
+    for (let lane: u32 = 0; lane < lanes; lane++) {
+      store<f32>(row + (<usize>lane << 2), load<f32>(from));
+      from += laneStride;
+    }
+    memory.fill(row + (<usize>lanes << 2), 0, <usize>(computed - lanes) << 2);
+  }
+}
+
+/** The window context for every lane: the neighbours' values / maxValue, 0 outside the image. */
+function gatherWindow(pm: PixelModel, y: i32, x: i32, symbols: usize, lanes: u32, computed: u32, input: usize, stride: usize): void {
   const scale = <f32>(1.0 / <f64>pm.maxValue);
   for (let j: u32 = 0; j < pm.neighbours; j++) {
     const yy = y + load<i32>(pm.offsets + (<usize>j << 3));
@@ -473,17 +511,6 @@ function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, l
     }
     const from = symbols + ((<usize>(<u32>yy * pm.width + <u32>xx) * lanes) << 2);
     for (let lane: u32 = 0; lane < lanes; lane++) store<f32>(row + (<usize>lane << 2), <f32>load<u32>(from + (<usize>lane << 2)) * scale);
-    memory.fill(row + (<usize>lanes << 2), 0, <usize>(computed - lanes) << 2);
-  }
-  const laneStride = (<usize>pm.height * pm.width * pm.features) << 2;
-  const fromFeatures = features + ((<usize>t * pm.features) << 2);
-  for (let f: u32 = 0; f < pm.features; f++) {
-    const row = input + <usize>(pm.neighbours + f) * stride;
-    let from = fromFeatures + (<usize>f << 2);
-    for (let lane: u32 = 0; lane < lanes; lane++) {
-      store<f32>(row + (<usize>lane << 2), load<f32>(from));
-      from += laneStride;
-    }
     memory.fill(row + (<usize>lanes << 2), 0, <usize>(computed - lanes) << 2);
   }
 }
@@ -522,9 +549,10 @@ function evaluate(pm: PixelModel, scratch: usize, lanes: u32): usize {
 
 /** Sets `distribution` for one lane of pixel t; false on a NaN or infinite network output. */
 @inline
-function setDistribution(pm: PixelModel, outputs: usize, lane: u32, stride: usize): bool {
+function setDistribution(pm: PixelModel, outputs: usize, lane: u32, stride: usize, bases: usize): bool {
   const at = outputs + (<usize>lane << 2);
-  return pm.kind == KIND_BERNOULLI ? distribution.setBernoulli(<f64>load<f32>(at)) : distribution.setMixture(at, stride, pm.components);
+  if (pm.kind == KIND_BERNOULLI) return distribution.setBernoulli(<f64>load<f32>(at));
+  return distribution.setMixture(at, stride, pm.components, pm.context == CONTEXT_PREDICTIVE ? load<f64>(bases + (<usize>lane << 3)) : 0);
 }
 
 @inline
@@ -619,6 +647,7 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   const stride = <usize>groups << 4;
   const scratch = heap.alloc(<usize>2 * pm.widest * stride);
   memory.fill(scratch, 0, <usize>2 * pm.widest * stride);
+  const bases = heap.alloc(<usize>computed << 3);
   distribution.total = <u64>1 << precision;
   distribution.maxValue = pm.maxValue;
   distribution.spare = <f64>((<u64>1 << precision) - pm.maxValue - 1);
@@ -629,12 +658,12 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   let result: i32 = -1;
   for (let step: u32 = 0; step < pixels && result == -1; step++) {
     const t = mode == MODE_PUSH ? pixels - 1 - step : step;
-    gatherInputs(pm, t, known, features, lanes, computed, scratch, stride);
+    gatherInputs(pm, t, known, features, lanes, computed, scratch, stride, bases);
     const outputs = evaluate(pm, scratch, computed);
     for (let j: u32 = 0; j < lanes; j++) {
       const lane = mode == MODE_POP ? lanes - 1 - j : j;
       const i = t * lanes + lane;
-      if (!setDistribution(pm, outputs, lane, stride)) { result = <i32>i; break; }
+      if (!setDistribution(pm, outputs, lane, stride, bases)) { result = <i32>i; break; }
       if (mode >= MODE_INTERVALS) {
         const x = load<u32>(symbols + (<usize>i << 2));
         if (mode == MODE_LOG_PROBABILITIES) {
@@ -697,6 +726,7 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
     }
   }
   heap.free(scratch);
+  heap.free(bases);
   return result;
 }
 

@@ -19,9 +19,26 @@ export interface DenseLayer {
 }
 
 /**
- * A pixel network: inputs are the window's neighbours (value / maxValue) then the pixel's
- * features; relu after every layer but the last, whose outputs are one Bernoulli logit, or the
- * mixture's K logits, K means and K log scales (means and scales in units of maxValue).
+ * What a pixel network reads of the coded neighbourhood (assembly/pixel-context.ts): `window`, the
+ * neighbours' values / maxValue; `predictive`, the neighbours' differences from the MED prediction
+ * then activity, the prediction and three border flags, the mixture means offsets from the
+ * prediction.
+ */
+export type PixelContext = 'window' | 'predictive';
+
+/** Network inputs the predictive context has besides the neighbours (assembly/pixel-context.ts: PREDICTIVE_EXTRA). */
+export const PREDICTIVE_EXTRA = 5;
+
+/** The context's input count for a window. */
+export function contextWidth(context: PixelContext, window: CausalWindow): number {
+  return causalOffsets(window).length + (context === 'predictive' ? PREDICTIVE_EXTRA : 0);
+}
+
+/**
+ * A pixel network: inputs are the pixel's context then its features (per pixel, or one vector per
+ * image with `sharedFeatures`); relu after every layer but the last, whose outputs are one
+ * Bernoulli logit, or the mixture's K logits, K means and K log scales (means and scales in units
+ * of maxValue).
  */
 export interface PixelNetworkSpec {
   likelihood: 'bernoulli' | 'logistic-mixture';
@@ -30,8 +47,12 @@ export interface PixelNetworkSpec {
   height: number;
   width: number;
   maxValue: number;
+  /** Default 'window'. */
+  context?: PixelContext;
   window: CausalWindow;
   features: number;
+  /** Whether the features are one vector per image, shared by all its pixels (default false: one per pixel). */
+  sharedFeatures?: boolean;
   layers: DenseLayer[];
 }
 
@@ -42,6 +63,7 @@ export interface PixelNetwork {
 }
 
 const KIND = { bernoulli: 0, 'logistic-mixture': 1 } as const;
+const CONTEXT = { window: 0, predictive: 1 } as const;
 const EXHAUSTED = 0x7fffffff;
 type Kernel = (...args: number[]) => number;
 const wasm = (name: string): Kernel => core()[name] as Kernel;
@@ -68,12 +90,14 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
   requireInteger('pixel network width', spec.width, 1, 1 << 14);
   requireInteger('pixel network maxValue', spec.maxValue, 1, 65535);
   requireInteger('pixel network features', spec.features, 0, 4096);
+  const context = spec.context ?? 'window';
+  if (!Object.hasOwn(CONTEXT, context)) invalidArgument(`pixel network: context must be 'window' or 'predictive', got "${context}"`);
   const offsets = causalOffsets(spec.window);
   const { layers } = spec;
   if (!Array.isArray(layers) || layers.length < 1 || layers.length > 8) invalidArgument('pixel network: 1..8 dense layers');
   const outputs = spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components;
   layers.forEach((layer, l) => {
-    const inputs = l === 0 ? offsets.length + spec.features : layers[l - 1]!.outputs;
+    const inputs = l === 0 ? contextWidth(context, spec.window) + spec.features : layers[l - 1]!.outputs;
     if (layer.inputs !== inputs || !(layer.kernel instanceof Float32Array) || layer.kernel.length !== inputs * layer.outputs || !(layer.bias instanceof Float32Array) || layer.bias.length !== layer.outputs || !(layer.outputs >= 1 && layer.outputs <= 4096)) {
       invalidArgument(`pixel network: layer ${l} must map ${inputs} inputs with a [${inputs}][outputs] kernel and an [outputs] bias`);
     }
@@ -84,8 +108,9 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
   if (!weights.every(Number.isFinite)) invalidArgument('pixel network: weights must be finite');
   const pointer = staged((stage) =>
     wasm('pixel_model_create')(
-      KIND[spec.likelihood], spec.components, spec.height, spec.width, spec.maxValue,
-      stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, spec.features, stage.put(sizes), layers.length, stage.put(weights), weights.length,
+      KIND[spec.likelihood], spec.components, spec.height, spec.width, spec.maxValue, CONTEXT[context],
+      stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, spec.features, spec.sharedFeatures ? 1 : 0,
+      stage.put(sizes), layers.length, stage.put(weights), weights.length,
     ),
   );
   const network = { spec, pointer };
@@ -100,15 +125,17 @@ export interface AutoregressiveCodec extends DistributionCodec {
 
 /**
  * The codec of `batch` images, each coded on its own lane: symbols lane-major [pixel][lane];
- * `features` row-major [batch][pixel][feature], as the decoder network gives them.
+ * `features` row-major [batch][pixel][feature] as the decoder network gives them ([batch][feature]
+ * for shared features).
  */
 export function localAutoregressive(network: PixelNetwork, features: Float32Array, batch: number, precision: number): AutoregressiveCodec {
   const { spec } = network;
   const pixels = spec.height * spec.width;
   requireInteger('batch', batch, 1, 1 << 16);
   requireInteger('autoregressive precision', precision, Math.ceil(Math.log2(spec.maxValue + 2)), MAX_PRECISION);
-  if (!(features instanceof Float32Array) || features.length !== batch * pixels * spec.features) {
-    invalidArgument(`autoregressive: features must be a Float32Array of ${batch} x ${pixels} x ${spec.features}`);
+  const featurePositions = spec.sharedFeatures ? 1 : pixels;
+  if (!(features instanceof Float32Array) || features.length !== batch * featurePositions * spec.features) {
+    invalidArgument(`autoregressive: features must be a Float32Array of ${batch} x ${featurePositions} x ${spec.features}`);
   }
   const size = pixels * batch;
   const where = (i: number): string => `pixel ${Math.floor(i / batch)} of lane ${i % batch}`;
@@ -176,4 +203,20 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
     },
   };
   return codec;
+}
+
+/**
+ * Training's view of the predictive context: every pixel's inputs for `count` images of `pixels`
+ * (row-major, integers 0..maxValue), as rows of [count * height * width][contextWidth], computed
+ * by the same WASM code the coder runs.
+ */
+export function predictiveContext(height: number, width: number, maxValue: number, window: CausalWindow, pixels: ArrayLike<number>, count: number): Float32Array {
+  const offsets = causalOffsets(window);
+  const rows = count * height * width;
+  const columns = offsets.length + PREDICTIVE_EXTRA;
+  return staged((stage) => {
+    const out = stage.alloc(rows * columns * 4);
+    wasm('predictive_context')(height, width, maxValue, stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, stage.put(Uint32Array.from(pixels)), count, out);
+    return viewOf(Float32Array, out, rows * columns).slice();
+  });
 }

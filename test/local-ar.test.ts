@@ -8,7 +8,8 @@ import { compress, decompress } from '../src/api.js';
 import { createModel, loadModel } from '../src/models.js';
 import { toLaneMajor } from '../src/chain.js';
 import { architectureOf } from '../src/model/architectures.js';
-import { localArLogLikelihood, type LocalArVaeSpec } from '../src/model/local-ar-vae.js';
+import { LOCAL_AR_INPUTS, localArLogLikelihood, type LocalArVaeSpec } from '../src/model/local-ar-vae.js';
+import { pixelNetworkOf } from '../src/model/pixel-network.js';
 import { runNetwork } from '../src/model/run.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
 import { logUniform, randomInt, rng } from './random.js';
@@ -119,7 +120,7 @@ describe('shipped local autoregressive models', () => {
       const inputs = architectureOf(spec).batch(spec, images, batch);
       const trained = tf.tidy(() => localArLogLikelihood(spec, model.vae.networks, inputs.pixels, inputs.neighbours!, tf.tensor2d(features!, [batch, IMAGE * spec.features])).dataSync());
       tf.dispose(Object.values(inputs));
-      const network = (await import('../src/model/local-ar-codec.js')).pixelNetworkOf(spec, model.vae.networks.pixel!);
+      const network = pixelNetworkOf(spec, LOCAL_AR_INPUTS, model.vae.networks.pixel!);
       const codec = localAutoregressive(network, features!, batch, model.coding.likelihoodPrecision);
       const log2p = codec.log2Probabilities(toLaneMajor(Uint32Array.from(images), batch, IMAGE));
       let totalDifference = 0;

@@ -8,15 +8,15 @@
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import { type CausalWindow, causalOffsets } from './causal-window.js';
-import { logisticMixtureLogPmf } from './logistic-mixture.js';
-import { bernoulliLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
+import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Architecture, Networks } from './architecture.js';
 import { localArCodecModel, validateLocalAr } from './local-ar-codec.js';
+import { type LocalPixelLikelihood, MAX_PIXEL_LAYERS, type PixelInputs, buildPixelNetwork, headOutputs, pixelLogPmf } from './pixel-network.js';
 import { buildEncoder, dense, deriveSeed, encoderOf } from './vae.js';
 import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 
-export type LocalPixelLikelihood = 'bernoulli' | 'logistic-mixture';
+export type { LocalPixelLikelihood } from './pixel-network.js';
 
 export interface LocalArVaeSpec {
   name: string;
@@ -40,17 +40,12 @@ export interface LocalArVaeSpec {
   pixelHidden: number[];
 }
 
-/** The pixel network's output heads and their widths: one Bernoulli logit, or the mixture's logits, means and log scales. */
-export function pixelHeads(spec: LocalArVaeSpec): Array<[string, number]> {
-  const k = spec.components;
-  return spec.likelihood === 'bernoulli' ? [['logit', 1]] : [['logits', k], ['means', k], ['log_scales', k]];
-}
-
 /**
- * The sum layer's name is the one tfjs gave it, unasked, when the shipped models were trained; it
- * is part of the networks' topology and hence of their fingerprint, so every build spells it out.
+ * The window context, features per pixel. The sum layer's name is the one tfjs gave it, unasked,
+ * when the shipped models were trained; it is part of the networks' topology and hence of their
+ * fingerprint, so every build spells it out.
  */
-const ADD_LAYER = 'add_Add1';
+export const LOCAL_AR_INPUTS: PixelInputs = { context: 'window', contextName: 'neighbours', sumLayer: 'add_Add1', sharedFeatures: false };
 
 function buildLocalArNetworks(spec: LocalArVaeSpec, seed: number): Networks {
   if (!spec.encoderHidden || !spec.decoderHidden) invalidArgument(`${spec.name}: building the networks needs the encoder and decoder widths`);
@@ -60,23 +55,7 @@ function buildLocalArNetworks(spec: LocalArVaeSpec, seed: number): Networks {
   const hidden = dense('decoder_hidden', spec.decoderHidden, 'relu', deriveSeed(seed, 4)).apply(latent) as tf.SymbolicTensor;
   const features = dense('decoder_features', spec.pixels * spec.features, 'linear', deriveSeed(seed, 5)).apply(hidden) as tf.SymbolicTensor;
   const decoder = tf.model({ inputs: latent, outputs: features, name: `${spec.name}-decoder` });
-
-  // The first layer reads the neighbours and the features through two inputs, summed: a
-  // concatenated input would cost a split of every gradient in training.
-  const neighbours = tf.input({ shape: [causalOffsets(spec.window).length], name: 'pixel_neighbours' });
-  const pixelFeatures = tf.input({ shape: [spec.features], name: 'pixel_features' });
-  const [first, ...rest] = spec.pixelHidden;
-  const fromNeighbours = tf.layers.dense({ name: 'pixel_hidden_0_neighbours', units: first!, useBias: false,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 6) }) }).apply(neighbours) as tf.SymbolicTensor;
-  const fromFeatures = dense('pixel_hidden_0_features', first!, 'linear', deriveSeed(seed, 7)).apply(pixelFeatures) as tf.SymbolicTensor;
-  let x = tf.layers.reLU({ name: 'pixel_hidden_0' }).apply(tf.layers.add({ name: ADD_LAYER }).apply([fromNeighbours, fromFeatures])) as tf.SymbolicTensor;
-  rest.forEach((units, i) => {
-    x = dense(`pixel_hidden_${i + 1}`, units, 'relu', deriveSeed(seed, 11 + i)).apply(x) as tf.SymbolicTensor;
-  });
-  // One head per parameter group, so training never splits a [pixels, 3K] tensor (slow on wasm).
-  const heads = pixelHeads(spec).map(([head, units], i) => dense(`pixel_${head}`, units, 'linear', deriveSeed(seed, 20 + i)).apply(x) as tf.SymbolicTensor);
-  const pixel = tf.model({ inputs: [neighbours, pixelFeatures], outputs: heads, name: `${spec.name}-pixel` });
-  return { encoder, decoder, pixel };
+  return { encoder, decoder, pixel: buildPixelNetwork(spec, LOCAL_AR_INPUTS, seed) };
 }
 
 /**
@@ -108,18 +87,11 @@ export function causalNeighbours(spec: LocalArVaeSpec, pixels: Float32Array, bat
 export function localArLogLikelihood(spec: LocalArVaeSpec, networks: Networks, pixels: tf.Tensor2D, neighbours: tf.Tensor, features: tf.Tensor, training = false): tf.Tensor1D {
   return tf.tidy(() => {
     const batch = pixels.shape[0];
-    const out = networks.pixel!.apply([neighbours, tf.reshape(features, [batch * spec.pixels, spec.features])], { training }) as tf.Tensor | tf.Tensor[];
-    const raw = Array.isArray(out) ? out : [out];
-    const x = tf.reshape(pixels, [batch * spec.pixels, 1]);
-    const perPixel = spec.likelihood === 'bernoulli'
-      ? tf.reshape(bernoulliLogPmf(x, raw[0]!), [batch * spec.pixels])
-      : logisticMixtureLogPmf(x, raw[0]!, raw[1]!, raw[2]!, spec.maxPixelValue);
+    const rows = batch * spec.pixels;
+    const perPixel = pixelLogPmf(spec, networks.pixel!, tf.reshape(pixels, [rows, 1]), neighbours, tf.reshape(features, [rows, spec.features]), undefined, training);
     return tf.sum(tf.reshape(perPixel, [batch, spec.pixels]), 1) as tf.Tensor1D;
   });
 }
-
-/** The WASM coder evaluates at most this many dense layers per pixel (hidden layers and the heads' layer). */
-const MAX_PIXEL_LAYERS = 8;
 
 export const localArVae: Architecture<LocalArVaeSpec> = {
   networkNames: ['encoder', 'decoder', 'pixel'],
@@ -140,7 +112,7 @@ export const localArVae: Architecture<LocalArVaeSpec> = {
     const halfWidth = integerField(window, 'halfWidth', 0, 8);
     if (rows + halfWidth === 0) invalidModel('model spec: the causal window must hold at least one neighbour');
     const hidden = integerList(spec, 'pixelHidden', [1, MAX_PIXEL_LAYERS - 1], 1, 1024);
-    const heads = likelihood === 'bernoulli' ? 1 : 3 * components;
+    const heads = headOutputs({ likelihood, components });
     const neighbours = causalOffsets({ rows, halfWidth }).length;
     checkParameterCount(String(spec.name), denseParameters(pixels, encoderHidden) + 2 * denseParameters(encoderHidden, latent)
       + denseParameters(latent, decoderHidden, pixels * features) + neighbours * hidden[0]! + denseParameters(features, ...hidden, heads));
@@ -155,7 +127,7 @@ export const localArVae: Architecture<LocalArVaeSpec> = {
       return tf.sub(gaussianKlFromStandardNormal(mu, sigma), logLikelihood) as tf.Tensor1D;
     });
   },
-  codec: (vae, precision) => localArCodecModel(vae, precision),
+  codec: (vae, precision) => localArCodecModel(vae, precision, LOCAL_AR_INPUTS),
   defaultPrecision: (spec) => (spec.likelihood === 'bernoulli' ? 20 : 24),
-  validate: validateLocalAr,
+  validate: (spec, networks) => validateLocalAr(spec, networks, LOCAL_AR_INPUTS),
 };
