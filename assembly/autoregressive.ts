@@ -18,7 +18,7 @@
 
 import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
 import { EXHAUSTED } from './coder';
-import { CONTEXT_PREDICTIVE, contextWidth, predictiveContext } from './pixel-context';
+import { CONTEXT_PREDICTIVE, TRANSFORM_VALUES, contextWidth, predictiveContext } from './pixel-context';
 
 /** The likelihood kinds (src/autoregressive.ts: KIND); anything but Bernoulli is the logistic mixture. */
 export const KIND_BERNOULLI: u32 = 0;
@@ -325,17 +325,25 @@ class PixelDistribution {
   one: f64 = 0;
   zeros: u64 = 0;
 
-  /** Reads the lane's outputs (stride apart), the means offset by `base`; false when any is NaN or infinite. */
-  setMixture(outputs: usize, stride: usize, components: u32, base: f64): bool {
+  /**
+   * Reads the lane's outputs (stride apart); with a predictive context's `transform` (base, scale,
+   * log scale; 0 for none) the means are base + scale * output and the log scales log scale +
+   * output. False when any output is NaN or infinite.
+   */
+  setMixture(outputs: usize, stride: usize, components: u32, transform: usize): bool {
+    const base: f64 = transform ? <f64>load<f32>(transform) : 0;
+    const scale: f64 = transform ? <f64>load<f32>(transform, 4) : 1;
+    const logScaleShift: f64 = transform ? <f64>load<f32>(transform, 8) : 0;
     this.components = components;
     let largest: f64 = -Infinity;
     for (let k: u32 = 0; k < components; k++) {
       const logit = <f64>load<f32>(outputs + <usize>k * stride);
       const mean = <f64>load<f32>(outputs + <usize>(components + k) * stride);
-      const logScale = <f64>load<f32>(outputs + <usize>(2 * components + k) * stride);
-      if (!isFinite(logit) || !isFinite(mean) || !isFinite(logScale)) return false;
+      const rawLogScale = <f64>load<f32>(outputs + <usize>(2 * components + k) * stride);
+      if (!isFinite(logit) || !isFinite(mean) || !isFinite(rawLogScale)) return false;
+      const logScale = rawLogScale + logScaleShift;
       unchecked((this.weights[k] = logit));
-      unchecked((this.means[k] = mean + base));
+      unchecked((this.means[k] = base + scale * mean));
       const clipped = logScale < LOG_SCALE_MIN ? LOG_SCALE_MIN : logScale > LOG_SCALE_MAX ? LOG_SCALE_MAX : logScale;
       unchecked((this.inverseScales[k] = Math.exp(-clipped)));
       if (logit > largest) {
@@ -470,16 +478,16 @@ const MODE_LOG_PROBABILITIES: u32 = 3;
 /**
  * Writes pixel t's network inputs for every lane: its context from `symbols` ([pixel][lanes]),
  * then features ([lanes][pixel][feature] as the decoder network gives them, or [lanes][feature]
- * when shared); a predictive context's base for each lane goes to `bases` (f64).
+ * when shared); a predictive context's output transform for each lane goes to `transforms`.
  */
-function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, computed: u32, input: usize, stride: usize, bases: usize): void {
+function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, computed: u32, input: usize, stride: usize, transforms: usize): void {
   const y = <i32>(t / pm.width);
   const x = <i32>(t % pm.width);
   const columns = contextWidth(pm.context, pm.neighbours);
   if (pm.context == CONTEXT_PREDICTIVE) {
     for (let lane: u32 = 0; lane < lanes; lane++) {
       const at = <usize>lane << 2;
-      store<f64>(bases + (<usize>lane << 3), predictiveContext(symbols + at, lanes, pm.height, pm.width, pm.maxValue, pm.offsets, pm.neighbours, y, x, input + at, stride));
+      predictiveContext(symbols + at, lanes, pm.height, pm.width, pm.maxValue, pm.offsets, pm.neighbours, y, x, input + at, stride, transforms + <usize>lane * (TRANSFORM_VALUES << 2));
     }
     for (let j: u32 = 0; j < columns; j++) memory.fill(input + <usize>j * stride + (<usize>lanes << 2), 0, <usize>(computed - lanes) << 2);
   } else {
@@ -549,10 +557,10 @@ function evaluate(pm: PixelModel, scratch: usize, lanes: u32): usize {
 
 /** Sets `distribution` for one lane of pixel t; false on a NaN or infinite network output. */
 @inline
-function setDistribution(pm: PixelModel, outputs: usize, lane: u32, stride: usize, bases: usize): bool {
+function setDistribution(pm: PixelModel, outputs: usize, lane: u32, stride: usize, transforms: usize): bool {
   const at = outputs + (<usize>lane << 2);
   if (pm.kind == KIND_BERNOULLI) return distribution.setBernoulli(<f64>load<f32>(at));
-  return distribution.setMixture(at, stride, pm.components, pm.context == CONTEXT_PREDICTIVE ? load<f64>(bases + (<usize>lane << 3)) : 0);
+  return distribution.setMixture(at, stride, pm.components, pm.context == CONTEXT_PREDICTIVE ? transforms + <usize>lane * (TRANSFORM_VALUES << 2) : 0);
 }
 
 @inline
@@ -647,7 +655,7 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   const stride = <usize>groups << 4;
   const scratch = heap.alloc(<usize>2 * pm.widest * stride);
   memory.fill(scratch, 0, <usize>2 * pm.widest * stride);
-  const bases = heap.alloc(<usize>computed << 3);
+  const transforms = heap.alloc(<usize>computed * (TRANSFORM_VALUES << 2));
   distribution.total = <u64>1 << precision;
   distribution.maxValue = pm.maxValue;
   distribution.spare = <f64>((<u64>1 << precision) - pm.maxValue - 1);
@@ -658,12 +666,12 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   let result: i32 = -1;
   for (let step: u32 = 0; step < pixels && result == -1; step++) {
     const t = mode == MODE_PUSH ? pixels - 1 - step : step;
-    gatherInputs(pm, t, known, features, lanes, computed, scratch, stride, bases);
+    gatherInputs(pm, t, known, features, lanes, computed, scratch, stride, transforms);
     const outputs = evaluate(pm, scratch, computed);
     for (let j: u32 = 0; j < lanes; j++) {
       const lane = mode == MODE_POP ? lanes - 1 - j : j;
       const i = t * lanes + lane;
-      if (!setDistribution(pm, outputs, lane, stride, bases)) { result = <i32>i; break; }
+      if (!setDistribution(pm, outputs, lane, stride, transforms)) { result = <i32>i; break; }
       if (mode >= MODE_INTERVALS) {
         const x = load<u32>(symbols + (<usize>i << 2));
         if (mode == MODE_LOG_PROBABILITIES) {
@@ -726,7 +734,7 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
     }
   }
   heap.free(scratch);
-  heap.free(bases);
+  heap.free(transforms);
   return result;
 }
 

@@ -21,8 +21,8 @@ export interface DenseLayer {
 /**
  * What a pixel network reads of the coded neighbourhood (assembly/pixel-context.ts): `window`, the
  * neighbours' values / maxValue; `predictive`, the neighbours' differences from the MED prediction
- * then activity, the prediction and three border flags, the mixture means offsets from the
- * prediction.
+ * in units of the local activity, then the activity, the prediction and three border flags, with
+ * the mixture's means and scales relative to the prediction and the activity.
  */
 export type PixelContext = 'window' | 'predictive';
 
@@ -205,18 +205,23 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
   return codec;
 }
 
+/** Values of a predictive context's output transform per pixel (assembly/pixel-context.ts: TRANSFORM_VALUES): base, scale, log scale. */
+export const TRANSFORM_VALUES = 3;
+
 /**
- * Training's view of the predictive context: every pixel's inputs for `count` images of `pixels`
- * (row-major, integers 0..maxValue), as rows of [count * height * width][contextWidth], computed
- * by the same WASM code the coder runs.
+ * Training's view of the predictive context: for `count` images of `pixels` (row-major, integers
+ * 0..maxValue), every pixel's network inputs as rows of [count * height * width][contextWidth] and
+ * its output transform as rows of [count * height * width][TRANSFORM_VALUES], computed by the same
+ * WASM code the coder runs.
  */
-export function predictiveContext(height: number, width: number, maxValue: number, window: CausalWindow, pixels: ArrayLike<number>, count: number): Float32Array {
+export function predictiveContext(height: number, width: number, maxValue: number, window: CausalWindow, pixels: ArrayLike<number>, count: number): { context: Float32Array; transforms: Float32Array } {
   const offsets = causalOffsets(window);
   const rows = count * height * width;
   const columns = offsets.length + PREDICTIVE_EXTRA;
   return staged((stage) => {
-    const out = stage.alloc(rows * columns * 4);
-    wasm('predictive_context')(height, width, maxValue, stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, stage.put(Uint32Array.from(pixels)), count, out);
-    return viewOf(Float32Array, out, rows * columns).slice();
+    const context = stage.alloc(rows * columns * 4);
+    const transforms = stage.alloc(rows * TRANSFORM_VALUES * 4);
+    wasm('predictive_context')(height, width, maxValue, stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, stage.put(Uint32Array.from(pixels)), count, context, transforms);
+    return { context: viewOf(Float32Array, context, rows * columns).slice(), transforms: viewOf(Float32Array, transforms, rows * TRANSFORM_VALUES).slice() };
   });
 }

@@ -17,8 +17,22 @@ export interface Vae<S extends ModelSpec = ModelSpec> {
 /** What the loss reads of a batch: the pixels [batch, P] as float32, and whatever else the architecture precomputes. */
 export type ModelBatch = { pixels: tf.Tensor2D } & Record<string, tf.Tensor>;
 
+/** What `bbans train` knows of a data set before it picks a model: its name, image shape, range and the likelihood asked for. */
+export interface DefaultSpecInput {
+  name: string;
+  height: number;
+  width: number;
+  maxPixelValue: number;
+  /** One of the architecture's `likelihoods`, checked against the range by the caller. */
+  likelihood: string;
+}
+
 export interface Architecture<S extends ModelSpec = ModelSpec> {
   readonly networkNames: readonly string[];
+  /** The pixel likelihoods it offers; the first is the default above the 0/1 range (0/1 pixels get 'bernoulli'). */
+  readonly likelihoods: readonly string[];
+  /** The model `bbans train` builds for a data set, sized from its images. */
+  defaultSpec(input: DefaultSpecInput): S;
   /**
    * Throws INVALID_MODEL unless `spec` (untrusted, e.g. a manifest's) has every field this
    * architecture needs, inside bbans's limits, and describes a model small enough to build.
@@ -31,6 +45,8 @@ export interface Architecture<S extends ModelSpec = ModelSpec> {
   /** The chain's view of the model, its pixel likelihood quantised to `precision` bits. */
   codec(vae: Vae<S>, precision: number): LatentVariableModel;
   defaultPrecision(spec: S): number;
+  /** The item shape the spec fixes ([height, width]), or undefined when any shape of its pixel count fits. */
+  itemShape(spec: S): number[] | undefined;
   /** Throws INVALID_ARGUMENT naming the problem when the networks do not fit the spec. */
   validate(spec: S, networks: Networks): void;
 }

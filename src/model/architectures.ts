@@ -2,12 +2,17 @@
 import type { Architecture, ModelBatch, Vae } from './architecture.js';
 import { factorizedVae } from './factorized-vae.js';
 import { localArVae } from './local-ar-vae.js';
+import { predictiveArVae } from './predictive-ar-vae.js';
 import type { ModelSpec } from './spec.js';
 
 const ARCHITECTURES: { [K in ModelSpec['architecture']]: Architecture<Extract<ModelSpec, { architecture: K }>> } = {
   vae: factorizedVae,
   'local-ar-vae': localArVae,
+  'predictive-ar-vae': predictiveArVae,
 };
+
+/** Every architecture's name, as a spec's `architecture` field gives it. */
+export const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as Array<ModelSpec['architecture']>;
 
 export function architectureOf<S extends ModelSpec>(spec: S): Architecture<S> {
   return ARCHITECTURES[spec.architecture] as unknown as Architecture<S>;

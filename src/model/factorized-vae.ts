@@ -12,7 +12,7 @@ import { toLaneMajor } from '../chain.js';
 import { bernoulliLogPmf, betaBinomialLogPmf, categoricalLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
 import { positive } from './positive.js';
 import { runNetwork } from './run.js';
-import { buildEncoder, dense, deriveSeed, encodePosterior, encoderOf, validateEncoder } from './vae.js';
+import { buildEncoder, dense, deriveSeed, encodePosterior, encoderOf, sized, validateEncoder } from './vae.js';
 
 /** Pixel distributions: Bernoulli (0/1), beta-binomial (0..n) and categorical (0..n, a softmax per pixel). */
 export type PixelLikelihood = 'bernoulli' | 'beta-binomial' | 'categorical';
@@ -85,6 +85,12 @@ const MAX_VALUE: Record<PixelLikelihood, number> = { bernoulli: 1, 'beta-binomia
 
 export const factorizedVae: Architecture<VaeSpec> = {
   networkNames: ['encoder', 'decoder'],
+  likelihoods: ['beta-binomial', 'categorical', 'bernoulli'],
+  // The paper's VAE sized from the image: latents P/16 in 4..64, hidden width P/4 in 64..256 (50 and 200 at 784 pixels).
+  defaultSpec: ({ name, height, width, maxPixelValue, likelihood }) => {
+    const pixels = height * width;
+    return { name, architecture: 'vae', pixels, hidden: sized(pixels / 4, 64, 256), latent: sized(pixels / 16, 4, 64), likelihood: likelihood as PixelLikelihood, maxPixelValue };
+  },
   checkSpec(spec) {
     const pixels = integerField(spec, 'pixels', 1, MAX_ITEM_PIXELS);
     const hidden = integerField(spec, 'hidden', 1, 4096);
@@ -120,6 +126,7 @@ export const factorizedVae: Architecture<VaeSpec> = {
     };
   },
   defaultPrecision: (spec) => LIKELIHOODS[spec.likelihood].precision,
+  itemShape: () => undefined,
   validate(spec, networks: Networks) {
     validateEncoder(spec, networks.encoder!);
     const decoder = networks.decoder!;

@@ -4,9 +4,11 @@
 // pixels (src/autoregressive.ts).
 import { invalidArgument } from '../errors.js';
 import type { LatentVariableModel } from '../chain.js';
-import { localAutoregressive } from '../autoregressive.js';
+import { contextWidth, localAutoregressive } from '../autoregressive.js';
 import type { Networks, Vae } from './architecture.js';
-import { type PixelInputs, type PixelNetworkShape, pixelNetworkOf, validatePixelNetwork } from './pixel-network.js';
+import { MAX_PIXEL_LAYERS, type PixelInputs, type PixelNetworkShape, headOutputs, pixelNetworkOf, validatePixelNetwork } from './pixel-network.js';
+import { MAX_ITEM_PIXELS } from '../format/fields.js';
+import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 import { type OutputArray, runNetwork } from './run.js';
 import { type EncoderShape, encodePosterior, validateEncoder } from './vae.js';
 import { reusable } from '../memory.js';
@@ -17,6 +19,30 @@ type LocalArShape = PixelNetworkShape & EncoderShape;
 /** Features the decoder gives for one image: one vector shared by its pixels, or one per pixel. */
 function featuresPerImage(spec: LocalArShape, inputs: PixelInputs): number {
   return inputs.sharedFeatures ? spec.features : spec.pixels * spec.features;
+}
+
+/** The spec fields every local autoregressive architecture has, inside bbans's limits (Architecture.checkSpec). */
+export function checkLocalArSpec(spec: Record<string, unknown>, inputs: PixelInputs): void {
+  const height = integerField(spec, 'height', 1, 4096);
+  const width = integerField(spec, 'width', 1, 4096);
+  const pixels = integerField(spec, 'pixels', 1, MAX_ITEM_PIXELS);
+  if (pixels !== height * width) invalidModel(`model spec: pixels ${pixels} is not height x width = ${height * width}`);
+  const latent = integerField(spec, 'latent', 1, 1024);
+  const likelihood = oneOf(spec, 'likelihood', ['bernoulli', 'logistic-mixture'] as const);
+  integerField(spec, 'maxPixelValue', 1, likelihood === 'bernoulli' ? 1 : 65535);
+  const components = integerField(spec, 'components', 1, likelihood === 'bernoulli' ? 1 : 16);
+  const encoderHidden = integerField(spec, 'encoderHidden', 1, 4096);
+  const decoderHidden = integerField(spec, 'decoderHidden', 1, 4096);
+  const features = integerField(spec, 'features', 1, 64);
+  const window = objectField(spec, 'window');
+  const rows = integerField(window, 'rows', 0, 8);
+  const halfWidth = integerField(window, 'halfWidth', 0, 8);
+  if (rows + halfWidth === 0) invalidModel('model spec: the causal window must hold at least one neighbour');
+  const hidden = integerList(spec, 'pixelHidden', [1, MAX_PIXEL_LAYERS - 1], 1, 1024);
+  const heads = headOutputs({ likelihood, components });
+  const decoded = inputs.sharedFeatures ? features : pixels * features;
+  checkParameterCount(String(spec.name), denseParameters(pixels, encoderHidden) + 2 * denseParameters(encoderHidden, latent)
+    + denseParameters(latent, decoderHidden, decoded) + contextWidth(inputs.context, { rows, halfWidth }) * hidden[0]! + denseParameters(features, ...hidden, heads));
 }
 
 export function localArCodecModel<S extends ModelSpec & LocalArShape>(vae: Vae<S>, precision: number, inputs: PixelInputs): LatentVariableModel {

@@ -10,11 +10,9 @@ import { invalidArgument } from '../errors.js';
 import { type CausalWindow, causalOffsets } from './causal-window.js';
 import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Architecture, Networks } from './architecture.js';
-import { localArCodecModel, validateLocalAr } from './local-ar-codec.js';
-import { type LocalPixelLikelihood, MAX_PIXEL_LAYERS, type PixelInputs, buildPixelNetwork, headOutputs, pixelLogPmf } from './pixel-network.js';
-import { buildEncoder, dense, deriveSeed, encoderOf } from './vae.js';
-import { MAX_ITEM_PIXELS } from '../format/fields.js';
-import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
+import { checkLocalArSpec, localArCodecModel, validateLocalAr } from './local-ar-codec.js';
+import { type LocalPixelLikelihood, type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
+import { buildEncoder, dense, deriveSeed, encoderOf, sized } from './vae.js';
 
 export type { LocalPixelLikelihood } from './pixel-network.js';
 
@@ -95,28 +93,21 @@ export function localArLogLikelihood(spec: LocalArVaeSpec, networks: Networks, p
 
 export const localArVae: Architecture<LocalArVaeSpec> = {
   networkNames: ['encoder', 'decoder', 'pixel'],
-  checkSpec(spec) {
-    const height = integerField(spec, 'height', 1, 4096);
-    const width = integerField(spec, 'width', 1, 4096);
-    const pixels = integerField(spec, 'pixels', 1, MAX_ITEM_PIXELS);
-    if (pixels !== height * width) invalidModel(`model spec: pixels ${pixels} is not height x width = ${height * width}`);
-    const latent = integerField(spec, 'latent', 1, 1024);
-    const likelihood = oneOf(spec, 'likelihood', ['bernoulli', 'logistic-mixture'] as const);
-    integerField(spec, 'maxPixelValue', 1, likelihood === 'bernoulli' ? 1 : 65535);
-    const components = integerField(spec, 'components', 1, likelihood === 'bernoulli' ? 1 : 16);
-    const encoderHidden = integerField(spec, 'encoderHidden', 1, 4096);
-    const decoderHidden = integerField(spec, 'decoderHidden', 1, 4096);
-    const features = integerField(spec, 'features', 1, 64);
-    const window = objectField(spec, 'window');
-    const rows = integerField(window, 'rows', 0, 8);
-    const halfWidth = integerField(window, 'halfWidth', 0, 8);
-    if (rows + halfWidth === 0) invalidModel('model spec: the causal window must hold at least one neighbour');
-    const hidden = integerList(spec, 'pixelHidden', [1, MAX_PIXEL_LAYERS - 1], 1, 1024);
-    const heads = headOutputs({ likelihood, components });
-    const neighbours = causalOffsets({ rows, halfWidth }).length;
-    checkParameterCount(String(spec.name), denseParameters(pixels, encoderHidden) + 2 * denseParameters(encoderHidden, latent)
-      + denseParameters(latent, decoderHidden, pixels * features) + neighbours * hidden[0]! + denseParameters(features, ...hidden, heads));
+  likelihoods: ['logistic-mixture', 'bernoulli'],
+  // Sized from the image within bounds the MNIST models (784 pixels) sit inside: latents P/49 in
+  // 4..32, encoder P/4 in 64..256, decoder P/6 in 64..128, 8 features per pixel from 256 pixels up
+  // (else 4); two rows above and two columns either side, less where the image is smaller.
+  defaultSpec: ({ name, height, width, maxPixelValue, likelihood }) => {
+    const pixels = height * width;
+    const bernoulli = likelihood === 'bernoulli';
+    return {
+      name, architecture: 'local-ar-vae', height, width, pixels, latent: sized(pixels / 49, 4, 32), maxPixelValue,
+      likelihood: likelihood as LocalPixelLikelihood, components: bernoulli ? 1 : 3,
+      encoderHidden: sized(pixels / 4, 64, 256), decoderHidden: sized(pixels / 6, 64, 128), features: pixels >= 256 ? 8 : 4,
+      window: { rows: Math.min(2, height - 1), halfWidth: Math.min(2, width - 1) }, pixelHidden: bernoulli ? [32, 32] : [48, 48],
+    };
   },
+  checkSpec: (spec) => checkLocalArSpec(spec, LOCAL_AR_INPUTS),
   build: buildLocalArNetworks,
   batch: (spec, pixels, count) => ({ pixels: tf.tensor2d(pixels, [count, spec.pixels]), neighbours: causalNeighbours(spec, pixels, count) }),
   negativeElbo(vae, batch, noise, training) {
@@ -129,5 +120,6 @@ export const localArVae: Architecture<LocalArVaeSpec> = {
   },
   codec: (vae, precision) => localArCodecModel(vae, precision, LOCAL_AR_INPUTS),
   defaultPrecision: (spec) => (spec.likelihood === 'bernoulli' ? 20 : 24),
+  itemShape: (spec) => [spec.height, spec.width],
   validate: (spec, networks) => validateLocalAr(spec, networks, LOCAL_AR_INPUTS),
 };

@@ -7,7 +7,7 @@
 //   <dir>/<network>/model.json + weights.bin   (tfjs layers format), one folder per network
 import { FINGERPRINT_BYTES, MAX_MODEL_NAME } from '../format/fields.js';
 import { elementCount } from '../shape.js';
-import { architectureOf } from './architectures.js';
+import { ARCHITECTURE_NAMES, architectureOf } from './architectures.js';
 import type { ModelSpec } from './spec.js';
 import { integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 
@@ -74,15 +74,14 @@ function checkManifest(json: Record<string, unknown>): ModelManifest {
   const itemShape = integerList(json, 'itemShape', [1, 2], 1, 2 ** 24);
   const maxPixelValue = integerField(json, 'maxPixelValue', 1, 65535);
   const spec = objectField(json, 'spec');
-  oneOf(spec, 'architecture', ['vae', 'local-ar-vae'] as const);
+  oneOf(spec, 'architecture', ARCHITECTURE_NAMES);
   architectureOf(spec as unknown as ModelSpec).checkSpec(spec);
   const modelSpec = spec as unknown as ModelSpec;
   if (modelSpec.name !== name) invalidModel(`spec name ${JSON.stringify(modelSpec.name)} differs from the model name ${name}`);
   if (modelSpec.maxPixelValue !== maxPixelValue) invalidModel(`spec maxPixelValue ${modelSpec.maxPixelValue} differs from the manifest's ${maxPixelValue}`);
   if (elementCount(itemShape) !== modelSpec.pixels) invalidModel(`itemShape ${itemShape.join('x')} does not hold the spec's ${modelSpec.pixels} pixels`);
-  if (modelSpec.architecture === 'local-ar-vae' && itemShape.join() !== `${modelSpec.height},${modelSpec.width}`) {
-    invalidModel(`itemShape ${itemShape.join('x')} is not the spec's ${modelSpec.height}x${modelSpec.width}`);
-  }
+  const fixedShape = architectureOf(modelSpec).itemShape(modelSpec);
+  if (fixedShape && itemShape.join() !== fixedShape.join()) invalidModel(`itemShape ${itemShape.join('x')} is not the spec's ${fixedShape.join('x')}`);
   const initSeed = integerField(json, 'initSeed', 0, 0xffffffff);
   const coding = objectField(json, 'coding');
   const binsLog2 = integerField(coding, 'binsLog2', 1, 16);

@@ -75,18 +75,26 @@ export function buildPixelNetwork(spec: PixelNetworkShape & { name: string }, in
   return tf.model({ inputs: [context, pixelFeatures], outputs: heads, name: `${spec.name}-pixel` });
 }
 
+/** A predictive context's output transform per pixel row, [rows, 1] each (assembly/pixel-context.ts). */
+export interface OutputTransform {
+  base: tf.Tensor;
+  scale: tf.Tensor;
+  logScale: tf.Tensor;
+}
+
 /**
  * log p(x_t | context, features) in nats for every pixel row: `pixels` [rows, 1], `context`
- * [rows, C], `features` [rows, F]; `base` [rows, 1] is added to the mixture means (a predictive
- * context's prediction / maxValue).
+ * [rows, C], `features` [rows, F]; with a `transform`, the mixture's means are base + scale *
+ * the means head and its log scales log scale + the log-scales head, as the WASM coder takes them.
  */
-export function pixelLogPmf(spec: PixelNetworkShape, pixel: tf.LayersModel, pixels: tf.Tensor, context: tf.Tensor, features: tf.Tensor, base: tf.Tensor | undefined, training: boolean): tf.Tensor1D {
+export function pixelLogPmf(spec: PixelNetworkShape, pixel: tf.LayersModel, pixels: tf.Tensor, context: tf.Tensor, features: tf.Tensor, transform: OutputTransform | undefined, training: boolean): tf.Tensor1D {
   return tf.tidy(() => {
     const out = pixel.apply([context, features], { training }) as tf.Tensor | tf.Tensor[];
     const raw = Array.isArray(out) ? out : [out];
     if (spec.likelihood === 'bernoulli') return tf.reshape(bernoulliLogPmf(pixels, raw[0]!), [-1]) as tf.Tensor1D;
-    const means = base ? tf.add(raw[1]!, base) : raw[1]!;
-    return logisticMixtureLogPmf(pixels, raw[0]!, means, raw[2]!, spec.maxPixelValue);
+    const [logits, means, logScales] = raw as [tf.Tensor, tf.Tensor, tf.Tensor];
+    if (!transform) return logisticMixtureLogPmf(pixels, logits, means, logScales, spec.maxPixelValue);
+    return logisticMixtureLogPmf(pixels, logits, tf.add(transform.base, tf.mul(transform.scale, means)), tf.add(logScales, transform.logScale), spec.maxPixelValue);
   });
 }
 

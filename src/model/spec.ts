@@ -2,8 +2,9 @@
 // the paper's two VAEs (Townsend et al. 2019) and the local autoregressive VAEs that beat them.
 import type { VaeSpec } from './factorized-vae.js';
 import type { LocalArVaeSpec } from './local-ar-vae.js';
+import type { PredictiveArVaeSpec } from './predictive-ar-vae.js';
 
-export type ModelSpec = VaeSpec | LocalArVaeSpec;
+export type ModelSpec = VaeSpec | LocalArVaeSpec | PredictiveArVaeSpec;
 
 export const SHIPPED_SPECS = Object.freeze({
   'mnist-binary': {

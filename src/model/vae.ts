@@ -29,6 +29,11 @@ export function deriveSeed(base: number, ...parts: number[]): number {
   return h;
 }
 
+/** A network width or count sized from the data: value rounded, within [low, high]. */
+export function sized(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, Math.round(value)));
+}
+
 export function dense(name: string, units: number, activation: 'relu' | 'softplus' | 'linear', seed: number) {
   return tf.layers.dense({
     name,

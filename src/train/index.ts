@@ -24,7 +24,7 @@ import { installTransposeFreeMatMul } from '../model/wasm-matmul.js';
 import { sha256, toHex } from '../sha256.js';
 import { checkpointDirectory } from './checkpoint.js';
 import { type ImageSet, splitHeldOut } from './dataset.js';
-import { LIKELIHOODS, type TrainArchitecture, defaultSpec } from './defaults.js';
+import { DEFAULT_ARCHITECTURE, type TrainArchitecture, checkArchitecture, defaultSpec } from './defaults.js';
 import { streamSeed } from './rng.js';
 import type { TrainSettings } from './settings.js';
 import { type EpochReport, type TrainResult, runTraining } from './trainer.js';
@@ -154,8 +154,8 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
   positive('maxPixelValue', options.maxPixelValue, true, 65535);
   const fraction = options.heldOutFraction ?? DEFAULT_HELD_OUT_FRACTION;
   if (!(fraction > 0 && fraction <= 0.5)) invalidArgument(`heldOutFraction must be in (0, 0.5], got ${fraction}`);
-  const architecture = options.architecture ?? 'local-ar-vae';
-  if (!Object.hasOwn(LIKELIHOODS, architecture)) invalidArgument(`architecture must be ${Object.keys(LIKELIHOODS).join(' or ')}, got ${architecture}`);
+  const architecture = options.architecture ?? DEFAULT_ARCHITECTURE;
+  checkArchitecture(architecture);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) invalidArgument(`seed must be a uint32, got ${seed}`);
 
