@@ -34,6 +34,8 @@ const LOG_SCALE_MAX: f64 = 3;
  * probabilities is below 1e-6 relative.
  */
 const GRID: f64 = 1048576;
+/** Below this, a probability from the gridded CDF has lost its digits (see mixtureLog2Probability). */
+const TINY_PROBABILITY: f64 = 9.313225746154785e-10; // 2^-30
 const ARGUMENT_LIMIT: f64 = 700;
 
 @unmanaged
@@ -307,6 +309,12 @@ function sigmoid(t: f64): f64 {
   return 1 / (1 + Math.exp(-gridded(t)));
 }
 
+/** ln(1 + e^t) without overflow. */
+@inline
+function softplus(t: f64): f64 {
+  return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
+}
+
 /** The distribution of one pixel of one lane, from its raw network outputs. */
 @final
 class PixelDistribution {
@@ -319,6 +327,8 @@ class PixelDistribution {
   weights: StaticArray<f64> = new StaticArray<f64>(MAX_COMPONENTS);
   means: StaticArray<f64> = new StaticArray<f64>(MAX_COMPONENTS);
   inverseScales: StaticArray<f64> = new StaticArray<f64>(MAX_COMPONENTS);
+  /** Scratch for mixtureLog2Probability: one log term per component. */
+  terms: StaticArray<f64> = new StaticArray<f64>(MAX_COMPONENTS);
   dominant: u32 = 0;
   found: u32 = 0;
   // Bernoulli: the probability of 1, and the mass of 0 out of 2^precision.
@@ -446,11 +456,50 @@ class PixelDistribution {
     return (startLo << 32) | (startHi - startLo);
   }
 
-  /** P(x) before quantisation, for checking the codec against training's log-likelihood. */
-  mixtureProbability(x: u32): f64 {
+  /** 1 - F(x) for x < maxValue, summed from the upper tails so that it keeps its digits where F is near 1. */
+  survival(x: u32): f64 {
+    const edge = (<f64>x + 0.5) * this.inverseMax;
+    let s: f64 = 0;
+    for (let k: u32 = 0; k < this.components; k++) {
+      s += unchecked(this.weights[k]) * sigmoid((unchecked(this.means[k]) - edge) * unchecked(this.inverseScales[k]));
+    }
+    return s;
+  }
+
+  /**
+   * log2 P(x) before quantisation, for checking the codec against training's log-likelihood: the
+   * CDF the quantiser uses (from below under the median, from the survival function above it), and
+   * where that leaves under 2^-30, whose digits the clamped and gridded arguments lose, the
+   * log-space form training computes (src/model/logistic-mixture.ts).
+   */
+  mixtureLog2Probability(x: u32): f64 {
     const below = x == 0 ? 0 : this.cdf(x - 1);
-    const upTo = x >= this.maxValue ? 1 : this.cdf(x);
-    return upTo - below;
+    const p = below < 0.5 ? (x >= this.maxValue ? 1 : this.cdf(x)) - below : this.survival(x - 1) - (x >= this.maxValue ? 0 : this.survival(x));
+    if (p > TINY_PROBABILITY) return Math.log2(p);
+    const upper = (<f64>x + 0.5) * this.inverseMax;
+    const lower = (<f64>x - 0.5) * this.inverseMax;
+    let largest: f64 = -Infinity;
+    for (let k: u32 = 0; k < this.components; k++) {
+      const term = this.componentLogProbability(k, x, upper, lower);
+      unchecked((this.terms[k] = term));
+      largest = max<f64>(largest, term);
+    }
+    if (largest == -Infinity) return -Infinity;
+    let sum: f64 = 0;
+    for (let k: u32 = 0; k < this.components; k++) sum += Math.exp(unchecked(this.terms[k]) - largest);
+    return (largest + Math.log(sum)) / Math.LN2;
+  }
+
+  /** ln(weight_k P_k(x)) for component k, the bin's edges (units of maxValue) given. */
+  @inline componentLogProbability(k: u32, x: u32, upper: f64, lower: f64): f64 {
+    const mean = unchecked(this.means[k]);
+    const inverseScale = unchecked(this.inverseScales[k]);
+    const logWeight = Math.log(unchecked(this.weights[k]));
+    const a = (upper - mean) * inverseScale;
+    const b = (lower - mean) * inverseScale;
+    if (x == 0) return logWeight - softplus(-a);
+    if (x >= this.maxValue) return logWeight - softplus(b);
+    return logWeight - softplus(-a) - softplus(b) + Math.log(-Math.expm1(-inverseScale * this.inverseMax));
   }
 
   setBernoulli(logit: f64): bool {
@@ -675,8 +724,8 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
       if (mode >= MODE_INTERVALS) {
         const x = load<u32>(symbols + (<usize>i << 2));
         if (mode == MODE_LOG_PROBABILITIES) {
-          const p = pm.kind == KIND_BERNOULLI ? (x ? distribution.one : 1 - distribution.one) : distribution.mixtureProbability(x);
-          store<f64>(out + (<usize>i << 3), Math.log2(p));
+          const log2p = pm.kind == KIND_BERNOULLI ? Math.log2(x ? distribution.one : 1 - distribution.one) : distribution.mixtureLog2Probability(x);
+          store<f64>(out + (<usize>i << 3), log2p);
         } else {
           const interval = intervalOf(pm, x);
           store<u32>(out + (<usize>i << 3), <u32>(interval >> 32));

@@ -47,3 +47,35 @@ export function goldenAutoregressiveMessage(core: Pick<typeof Core, 'Message' | 
   }
   return message.toBytes();
 }
+
+/**
+ * The fused coder with the predictive context (predictive-ar-vae models) and features per image: a
+ * random two-layer pixel network over 9x7 images, 8-bit pixels from a random walk in steps of at
+ * most 20 (taken in the coder's [pixel][lane] order; a 4-component mixture) and 0/1 pixels
+ * (Bernoulli), starting by borrowing as bits-back does.
+ */
+export function goldenPredictiveMessage(core: Pick<typeof Core, 'Message' | 'uniform' | 'pixelNetwork' | 'localAutoregressive'>): Uint8Array {
+  const { Message, uniform, pixelNetwork, localAutoregressive } = core;
+  const random = rng(44);
+  const lanes = 19;
+  const message = Message.create(lanes);
+  uniform(12, lanes * 10).pop(message);
+  for (const [likelihood, components, maxValue] of [['logistic-mixture', 4, 255], ['bernoulli', 1, 1]] as const) {
+    const window = { rows: 3, halfWidth: 3 };
+    const widths = [24 + 5 + 3, 9, likelihood === 'bernoulli' ? 1 : 3 * components];
+    const layers = widths.slice(1).map((outputs, l) => ({
+      inputs: widths[l]!, outputs,
+      kernel: Float32Array.from({ length: widths[l]! * outputs }, () => random() - 0.5),
+      bias: Float32Array.from({ length: outputs }, () => random() - 0.5),
+    }));
+    const network = pixelNetwork({ likelihood, components, height: 9, width: 7, maxValue, context: 'predictive', window, features: 3, sharedFeatures: true, layers });
+    const features = Float32Array.from({ length: lanes * 3 }, () => (random() - 0.5) * 4);
+    let level = 128;
+    const pixels = Uint32Array.from({ length: 63 * lanes }, () => {
+      level = Math.min(255, Math.max(0, level + randomInt(random, -20, 20)));
+      return maxValue === 1 ? Number(level > 128) : level;
+    });
+    localAutoregressive(network, features, lanes, likelihood === 'bernoulli' ? 20 : 24).push(message, pixels);
+  }
+  return message.toBytes();
+}

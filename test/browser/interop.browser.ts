@@ -11,7 +11,7 @@ import { compress, decompress } from '../../src/index.js';
 import { loadBinarizedMnistTest, loadMnistImages, MNIST_PIXELS } from '../../src/data/mnist.js';
 import { sha256, toHex } from '../../src/sha256.js';
 import { type DemoSession, haveChromium, openDemo } from './browser.js';
-import { goldenAutoregressiveMessage, goldenMessage } from '../golden-message.js';
+import { goldenAutoregressiveMessage, goldenMessage, goldenPredictiveMessage } from '../golden-message.js';
 
 const COUNT = 20;
 const GOLDEN_MODULE = '/test/golden-message.js';
@@ -110,7 +110,7 @@ describe.skipIf(!haveChromium)('Node <-> browser', () => {
     expect(demo.errors).toEqual([]);
   });
 
-  for (const [name, golden] of [['goldenMessage', goldenMessage], ['goldenAutoregressiveMessage', goldenAutoregressiveMessage]] as const) {
+  for (const [name, golden] of [['goldenMessage', goldenMessage], ['goldenAutoregressiveMessage', goldenAutoregressiveMessage], ['goldenPredictiveMessage', goldenPredictiveMessage]] as const) {
     it(`the page computes the ${name} bytes exactly as Node does`, async () => {
       const nodeBytes = golden(core);
       // A string, so vitest's transform leaves this import() alone.

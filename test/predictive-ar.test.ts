@@ -1,0 +1,192 @@
+// The predictive local autoregressive VAE (src/model/predictive-ar-vae.ts) and the WASM predictive
+// context (assembly/pixel-context.ts): the context is exactly its definition (checked against a
+// plain reference here), the coder's log-probabilities are training's, random networks and images
+// round trip through the fused coder, and real and odd images round trip through compress.
+import * as tf from '../src/model/tf.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Message, localAutoregressive, pixelNetwork, type PixelNetworkSpec } from '../src/core.js';
+import { compress, decompress } from '../src/api.js';
+import { codecModelOf } from '../src/models.js';
+import { toLaneMajor } from '../src/chain.js';
+import { predictiveContext } from '../src/autoregressive.js';
+import { architectureOf } from '../src/model/architectures.js';
+import { type PredictiveArVaeSpec, predictiveInputs, predictiveLogLikelihood } from '../src/model/predictive-ar-vae.js';
+import { pixelNetworkOf } from '../src/model/pixel-network.js';
+import { causalOffsets } from '../src/model/causal-window.js';
+import { runNetwork } from '../src/model/run.js';
+import { useWasmBackend } from '../src/model/backend.js';
+import { defaultSpec } from '../src/train/defaults.js';
+import { loadMnistImages } from '../src/data/mnist.js';
+import { logUniform, randomInt, rng } from './random.js';
+
+const mnist8 = new Uint8Array(loadMnistImages('test').pixels);
+
+/** The context's definition, written plainly: MED base, activity scale, differences, flags. */
+function referenceContext(image: ArrayLike<number>, height: number, width: number, maxValue: number, window: { rows: number; halfWidth: number }, y: number, x: number): { inputs: number[]; base: number; scale: number } {
+  const at = (yy: number, xx: number): number => image[yy * width + xx]!;
+  const n = y > 0 ? at(y - 1, x) : x > 0 ? at(y, x - 1) : 0;
+  const w = x > 0 ? at(y, x - 1) : n;
+  const nw = y > 0 && x > 0 ? at(y - 1, x - 1) : y > 0 ? n : w;
+  const ne = y > 0 && x + 1 < width ? at(y - 1, x + 1) : n;
+  const base = nw >= Math.max(w, n) ? Math.min(w, n) : nw <= Math.min(w, n) ? Math.max(w, n) : w + n - nw;
+  const activity = Math.abs(w - nw) + Math.abs(n - nw) + Math.abs(n - ne);
+  const inputs = causalOffsets(window).map(([dy, dx]) => {
+    const yy = y + dy;
+    const xx = x + dx;
+    return yy >= 0 && xx >= 0 && xx < width ? (at(yy, xx) - base) / (activity + 2) : 0;
+  });
+  inputs.push(activity / maxValue, base / maxValue, Number(y === 0), Number(x === 0), Number(x === width - 1));
+  return { inputs, base: base / maxValue, scale: (activity + 2) / maxValue };
+}
+
+/** A random pixel network over the predictive context, features per image. */
+function randomPredictiveNetwork(random: () => number): PixelNetworkSpec {
+  const likelihood = random() < 0.3 ? 'bernoulli' : 'logistic-mixture';
+  const components = likelihood === 'bernoulli' ? 1 : randomInt(random, 1, 5);
+  const window = { rows: randomInt(random, 0, 3), halfWidth: randomInt(random, 1, 3) };
+  const features = randomInt(random, 0, 3);
+  const inputs = causalOffsets(window).length + 5 + features;
+  const widths = [inputs, ...Array.from({ length: randomInt(random, 0, 2) }, () => randomInt(random, 1, 20)), likelihood === 'bernoulli' ? 1 : 3 * components];
+  const scale = logUniform(random, 0.05, 5);
+  const layers = widths.slice(1).map((outputs, l) => ({
+    inputs: widths[l]!,
+    outputs,
+    kernel: Float32Array.from({ length: widths[l]! * outputs }, () => (random() - 0.5) * scale),
+    bias: Float32Array.from({ length: outputs }, () => (random() - 0.5) * scale),
+  }));
+  return {
+    likelihood, components, height: randomInt(random, 1, 6), width: randomInt(random, 1, 7),
+    maxValue: likelihood === 'bernoulli' ? 1 : [3, 255, 4095][randomInt(random, 0, 2)]!, context: 'predictive', window, features, sharedFeatures: true, layers,
+  };
+}
+
+/** A small predictive model with freshly initialised networks. */
+function smallModel(height: number, width: number, maxPixelValue: number, overrides: Partial<PredictiveArVaeSpec> = {}) {
+  const spec = { ...defaultSpec({ name: `tiny-predictive-${height}x${width}`, height, width, maxPixelValue, architecture: 'predictive-ar-vae' }), ...overrides } as PredictiveArVaeSpec;
+  architectureOf(spec).checkSpec(spec as unknown as Record<string, unknown>);
+  return codecModelOf(spec, [height, width], architectureOf(spec).build(spec, 7));
+}
+
+describe('predictive context', () => {
+  it('is its definition at every pixel: MED base, activity scale, differences, border flags', () => {
+    const random = rng(21);
+    for (let c = 0; c < 12; c++) {
+      const height = randomInt(random, 1, 6);
+      const width = randomInt(random, 1, 6);
+      const maxValue = [1, 255, 65535][c % 3]!;
+      const window = { rows: randomInt(random, 0, 3), halfWidth: randomInt(random, 1, 3) };
+      const count = 2;
+      const pixels = Uint32Array.from({ length: count * height * width }, () => randomInt(random, 0, maxValue));
+      const { context, transforms } = predictiveContext(height, width, maxValue, window, pixels, count);
+      const columns = causalOffsets(window).length + 5;
+      let row = 0;
+      for (let image = 0; image < count; image++) {
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++, row++) {
+            const expected = referenceContext(pixels.subarray(image * height * width), height, width, maxValue, window, y, x);
+            expect(Array.from(context.subarray(row * columns, (row + 1) * columns)), `case ${c} pixel ${y},${x}`).toEqual(expected.inputs.map(Math.fround));
+            expect(transforms[row * 3]).toBe(Math.fround(expected.base));
+            expect(transforms[row * 3 + 1]).toBe(Math.fround(expected.scale));
+            expect(transforms[row * 3 + 2]).toBeCloseTo(Math.log(expected.scale), 6);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('predictive autoregressive coder', () => {
+  it('random networks, images and lane counts: push then pop gives the symbols back and the start state', () => {
+    const random = rng(22);
+    for (let c = 0; c < 40; c++) {
+      const spec = randomPredictiveNetwork(random);
+      const network = pixelNetwork(spec);
+      const lanes = randomInt(random, 1, 20);
+      const pixels = spec.height * spec.width;
+      const features = Float32Array.from({ length: lanes * spec.features }, () => (random() - 0.5) * 6);
+      let level = randomInt(random, 0, spec.maxValue);
+      const symbols = Uint32Array.from({ length: pixels * lanes }, () => {
+        level = random() < 0.2 ? randomInt(random, 0, spec.maxValue) : Math.min(spec.maxValue, Math.max(0, level + randomInt(random, -2, 2)));
+        return level;
+      });
+      const precision = randomInt(random, Math.ceil(Math.log2(spec.maxValue + 2)), 31);
+      const codec = localAutoregressive(network, features, lanes, precision);
+      const message = Message.create(lanes);
+      codec.push(message, symbols);
+      const decoded = Message.fromBytes(message.toBytes());
+      expect(codec.pop(decoded), `case ${c}`).toEqual(symbols);
+      expect(decoded.isInitial()).toBe(true);
+      if (spec.likelihood === 'logistic-mixture') {
+        const exact = codec.log2Probabilities(symbols).reduce((a, b) => a - b, 0);
+        expect(codec.cost(symbols)).toBeLessThan(exact + symbols.length * Math.log2(2 ** precision / (2 ** precision - spec.maxValue - 1)) + 1e-6);
+      }
+      message.free();
+      decoded.free();
+    }
+  });
+
+  it('features per image must come one vector per lane', () => {
+    const spec = randomPredictiveNetwork(rng(23));
+    const network = pixelNetwork({ ...spec, features: 2, layers: [{ inputs: causalOffsets(spec.window).length + 7, outputs: spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components, kernel: new Float32Array((causalOffsets(spec.window).length + 7) * (spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components)), bias: new Float32Array(spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components) }] });
+    expect(() => localAutoregressive(network, new Float32Array(3 * 2 * spec.height * spec.width), 3, 24)).toThrow(/3 x 1 x 2/);
+  });
+});
+
+describe('predictive-ar-vae models', () => {
+  beforeAll(() => useWasmBackend());
+
+  for (const featuresPer of ['image', 'pixel'] as const) {
+    it(`the coder's log-probabilities match training's on real MNIST (features per ${featuresPer})`, () => {
+      const model = smallModel(28, 28, 255, { featuresPer });
+      const spec = model.spec as PredictiveArVaeSpec;
+      const batch = 16;
+      const images = Float32Array.from(mnist8.subarray(0, batch * 784));
+      const [means] = runNetwork(model.vae.networks.encoder!, images, batch, 784);
+      const [features] = runNetwork(model.vae.networks.decoder!, means!, batch, spec.latent);
+      const inputs = architectureOf(spec).batch(spec, images, batch);
+      const width = featuresPer === 'image' ? spec.features : 784 * spec.features;
+      const trained = tf.tidy(() => predictiveLogLikelihood(spec, model.vae.networks, inputs as never, tf.tensor2d(features!, [batch, width])).dataSync());
+      tf.dispose(Object.values(inputs));
+      const network = pixelNetworkOf(spec, predictiveInputs(spec), model.vae.networks.pixel!);
+      const log2p = localAutoregressive(network, features!, batch, model.coding.likelihoodPrecision).log2Probabilities(toLaneMajor(Uint32Array.from(images), batch, 784));
+      let totalDifference = 0;
+      for (let b = 0; b < batch; b++) {
+        let bits = 0;
+        for (let t = 0; t < 784; t++) bits -= log2p[t * batch + b]!;
+        totalDifference += Math.abs(bits + trained[b]! / Math.LN2);
+      }
+      expect(totalDifference / batch, 'mean |difference| in bits per image').toBeLessThanOrEqual(0.01);
+    });
+  }
+
+  it('real MNIST, constant, noisy and inverted images round trip exactly, on workers and on the calling thread', async () => {
+    const model = smallModel(28, 28, 255);
+    const random = rng(24);
+    const cases = [
+      mnist8.slice(0, 37 * 784),
+      new Uint8Array(5 * 784),
+      new Uint8Array(5 * 784).fill(255),
+      Uint8Array.from({ length: 5 * 784 }, () => randomInt(random, 0, 255)),
+      mnist8.slice(0, 5 * 784).map((v) => 255 - v),
+    ];
+    for (const data of cases) {
+      const count = data.length / 784;
+      for (const threads of [0, 2]) {
+        const bytes = await compress({ data, shape: [count, 28, 28] }, { model, chains: 4, threads });
+        expect((await decompress(bytes, { model, threads })).data).toEqual(data);
+      }
+    }
+  });
+
+  it('16-bit pixels and odd shapes round trip exactly', async () => {
+    const random = rng(25);
+    for (const [height, width, maxValue] of [[1, 9, 4095], [7, 1, 65535], [5, 6, 1]] as const) {
+      const model = smallModel(height, width, maxValue);
+      const count = 11;
+      const values = Array.from({ length: count * height * width }, () => randomInt(random, 0, maxValue));
+      const data = maxValue > 255 ? Uint16Array.from(values) : Uint8Array.from(values);
+      const bytes = await compress({ data, shape: [count, height, width] }, { model, chains: 3, threads: 0 });
+      expect((await decompress(bytes, { model, threads: 0 })).data).toEqual(data);
+    }
+  });
+});
