@@ -7,7 +7,7 @@ import type { LatentVariableModel } from '../chain.js';
 import { type DenseLayer, type PixelNetwork, localAutoregressive, pixelNetwork } from '../autoregressive.js';
 import type { Networks, Vae } from './architecture.js';
 import { causalOffsets } from './causal-window.js';
-import { type LocalArVaeSpec, pixelHeads } from './local-ar-vae.js';
+import { type LocalArVaeSpec, pixelHeads } from './local-ar-vae-spec.js';
 import { type OutputArray, runNetwork } from './run.js';
 import { encodePosterior, validateEncoder } from './vae.js';
 import { reusable } from '../memory.js';

@@ -7,7 +7,8 @@
 // coder (assembly/autoregressive.ts), which reads the same weights.
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
-import { type CausalWindow, causalOffsets } from './causal-window.js';
+import { causalOffsets } from './causal-window.js';
+import { type LocalArVaeSpec, pixelHeads } from './local-ar-vae-spec.js';
 import { logisticMixtureLogPmf } from './logistic-mixture.js';
 import { bernoulliLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Architecture, Networks } from './architecture.js';
@@ -15,36 +16,6 @@ import { localArCodecModel, validateLocalAr } from './local-ar-codec.js';
 import { buildEncoder, dense, deriveSeed, encoderOf } from './vae.js';
 import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
-
-export type LocalPixelLikelihood = 'bernoulli' | 'logistic-mixture';
-
-export interface LocalArVaeSpec {
-  name: string;
-  architecture: 'local-ar-vae';
-  height: number;
-  width: number;
-  pixels: number;
-  latent: number;
-  /** Pixel values are 0..maxPixelValue (1: binary, Bernoulli pixels). */
-  maxPixelValue: number;
-  likelihood: LocalPixelLikelihood;
-  /** Logistic components per pixel (logistic-mixture only). */
-  components: number;
-  /** Hidden widths of the encoder and decoder, for building them (a user's own networks bring theirs). */
-  encoderHidden?: number;
-  decoderHidden?: number;
-  /** Features per pixel that the decoder gives the pixel network. */
-  features: number;
-  window: CausalWindow;
-  /** Hidden layer widths of the pixel network (relu). */
-  pixelHidden: number[];
-}
-
-/** The pixel network's output heads and their widths: one Bernoulli logit, or the mixture's logits, means and log scales. */
-export function pixelHeads(spec: LocalArVaeSpec): Array<[string, number]> {
-  const k = spec.components;
-  return spec.likelihood === 'bernoulli' ? [['logit', 1]] : [['logits', k], ['means', k], ['log_scales', k]];
-}
 
 /**
  * The sum layer's name is the one tfjs gave it, unasked, when the shipped models were trained; it

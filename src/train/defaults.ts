@@ -6,8 +6,8 @@
 // for 0/1; otherwise a 3-component discretised logistic mixture (local AR) or a beta-binomial
 // (the paper's VAE) over 0..maxPixelValue.
 import { invalidArgument } from '../errors.js';
-import type { PixelLikelihood } from '../model/factorized-vae.js';
-import type { LocalPixelLikelihood } from '../model/local-ar-vae.js';
+import type { PixelLikelihood } from '../model/factorized-vae-spec.js';
+import type { LocalPixelLikelihood } from '../model/local-ar-vae-spec.js';
 import type { ModelSpec } from '../model/spec.js';
 
 const clamp = (value: number, low: number, high: number): number => Math.min(high, Math.max(low, Math.round(value)));
