@@ -3,7 +3,7 @@
 // reproduce the input exactly. The streaming forms are src/streams.ts's; all of them code frames
 // through the same FrameCompressor and FrameDecompressor.
 
-import { BbansError, invalidArgument, requireInteger } from './errors.js';
+import { BbansError, invalidArgument, invalidImages, requireInteger } from './errors.js';
 import { concatBytes } from './format/bytes.js';
 import type { SourceFormat, StreamHeader } from './format/fields.js';
 import { type FrameRef, type Layout, bytesSource, readLayout } from './format/layout.js';
@@ -25,10 +25,6 @@ export interface ImageBatch {
   /** Pixels, row-major: shape[0] images of shape[1..] pixels. */
   data: PixelArray;
   shape: number[];
-}
-
-function invalidImages(message: string): never {
-  throw new BbansError('INVALID_IMAGES', message);
 }
 
 function asBatch(images: PixelArray | ImageBatch, itemShape: number[]): ImageBatch {

@@ -81,8 +81,12 @@ function batchesOf(count: number, chains: number): Array<{ first: number; offset
   return batches;
 }
 
-/** Told after each batch how many of the points are done. */
-export type ProgressCallback = (done: number, total: number) => void;
+/**
+ * Told as work finishes how much of it is done and, when that is known, how much there is: the
+ * chain calls it after each batch with the points done of all it codes, compress and decompress
+ * as frames finish with the images done.
+ */
+export type ProgressCallback = (done: number, total?: number) => void;
 
 /**
  * Where a chain stands between two of its batches: its message so far, how many of its batches are

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { bbans } from './run-cli.js';
 import { readIdx, writeIdx } from '../src/data/idx.js';
 import { loadMnistImages } from '../src/data/mnist.js';
+import { BEST_SHIPPED_MODEL, modelInfo } from '../src/models.js';
+import { defaultFrameSize } from '../src/options.js';
 
 let dir: string;
 const at = (name: string): string => join(dir, name);
@@ -107,6 +109,13 @@ describe('bbans CLI', () => {
     expect((await bbans('--version')).out).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await bbans('--help')).out).toMatch(/usage: bbans <command>/);
     expect((await bbans('compress', '--help')).out).toMatch(/usage: bbans compress/);
+  });
+
+  it('--help gives the default frame sizes that compress picks', async () => {
+    const help = (await bbans('compress', '--help')).out.replace(/\s+/g, ' ');
+    for (const name of [BEST_SHIPPED_MODEL.eightBit, BEST_SHIPPED_MODEL.binary]) {
+      expect(help.match(new RegExp(`(\\d+) (?:images )?for ${name}\\b`))?.[1], name).toBe(String(defaultFrameSize(await modelInfo(name))));
+    }
   });
 });
 
