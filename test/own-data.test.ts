@@ -251,6 +251,8 @@ describe('model directories from elsewhere are untrusted', () => {
       ['version', (d) => edit(join(d, 'manifest.json'), (j) => { j.format = 'bbans-model-v9'; }), /unknown model directory format "bbans-model-v9"/],
       ['huge-shape', (d) => edit(join(d, 'manifest.json'), (j) => { spec(j).decoderHidden = 4096; spec(j).features = 64; spec(j).height = 4096; spec(j).width = 4096; spec(j).pixels = 4096 ** 2; j.itemShape = [4096, 4096]; }), /would have \d+ parameters, more than the limit of 33554432/],
       ['bad-field', (d) => edit(join(d, 'manifest.json'), (j) => { spec(j).latent = -3; }), /latent must be an integer in 1\.\.1024, got -3/],
+      ['list-element', (d) => edit(join(d, 'manifest.json'), (j) => { spec(j).pixelHidden = [100000, 100000]; }), /model spec: pixelHidden\[0\] must be an integer in 1\.\.1024, got 100000/],
+      ['shape-element', (d) => edit(join(d, 'manifest.json'), (j) => { j.itemShape = [8, -32]; }), /itemShape\[1\] must be an integer in 1\.\.16777216, got -32/],
       ['shape-vs-spec', (d) => edit(join(d, 'manifest.json'), (j) => { j.itemShape = [4, 16]; }), /itemShape 4x16 is not the spec's 8x8/],
       ['byte-count', (d) => edit(join(d, 'manifest.json'), (j) => { (j.weightBytes as Record<string, number>).pixel! += 4; }), /the weights take \d+ bytes, the manifest says \d+/],
       ['escape', (d) => edit(join(d, 'pixel', 'model.json'), (j) => { (j.weightsManifest as Array<{ paths: string[] }>)[0]!.paths = ['../../secret.bin']; }), /weight file "\.\.\/\.\.\/secret\.bin" is not a plain file name inside the model folder/],
