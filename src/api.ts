@@ -3,7 +3,7 @@
 // reproduce the input exactly. The streaming forms are src/streams.ts's; all of them code frames
 // through the same FrameCompressor and FrameDecompressor.
 
-import { BbansError, invalidArgument, requireInteger } from './errors.js';
+import { BbansError, invalidArgument, invalidImages, requireInteger } from './errors.js';
 import { concatBytes } from './format/bytes.js';
 import type { SourceFormat, StreamHeader } from './format/fields.js';
 import { type FrameRef, type Layout, bytesSource, readLayout } from './format/layout.js';
@@ -25,10 +25,6 @@ export interface ImageBatch {
   /** Pixels, row-major: shape[0] images of shape[1..] pixels. */
   data: PixelArray;
   shape: number[];
-}
-
-function invalidImages(message: string): never {
-  throw new BbansError('INVALID_IMAGES', message);
 }
 
 function asBatch(images: PixelArray | ImageBatch, itemShape: number[]): ImageBatch {
@@ -129,6 +125,20 @@ export function batchOf(header: StreamHeader, data: PixelArray): Decompressed {
   };
 }
 
+/** A header's pixel array of `length` values (two bytes each for 16-bit pixels). */
+function pixelArrayFor(header: StreamHeader, length: number): PixelArray {
+  return header.pixelBytes === 2 ? new Uint16Array(length) : new Uint8Array(length);
+}
+
+/**
+ * The batch of no images that a file (or a range) of none decodes to: a stream of batches always
+ * gives at least one, so that what the header says of the images (their shape, source and source
+ * header) reaches whoever writes them back, and a source file of no images comes back whole.
+ */
+export function noImages(header: StreamHeader): Decompressed {
+  return batchOf(header, pixelArrayFor(header, 0));
+}
+
 function checkInMemory(pixels: number): void {
   if (pixels > MAX_IN_MEMORY_PIXELS) {
     throw new BbansError('HEADER_LIMIT', `${pixels} pixels exceed the ${MAX_IN_MEMORY_PIXELS} decompress gives back in one array; use decompressStream`);
@@ -139,7 +149,7 @@ function checkInMemory(pixels: number): void {
 function joinBatches(header: StreamHeader, batches: Decompressed[]): Decompressed {
   const length = batches.reduce((n, b) => n + b.data.length, 0);
   checkInMemory(length);
-  const data = header.pixelBytes === 2 ? new Uint16Array(length) : new Uint8Array(length);
+  const data = pixelArrayFor(header, length);
   let at = 0;
   for (const batch of batches) {
     data.set(batch.data, at);
@@ -177,7 +187,8 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
 
 /**
  * Images [from, to) of a file, one batch per frame that holds any of them, in order: only those
- * frames are read and decoded, a few at a time.
+ * frames are read and decoded, a few at a time. No images (an empty range or file) are one empty
+ * batch (noImages).
  */
 export async function* decompressRange(layout: Layout, range: [number, number], options: Omit<DecompressOptions, 'images'>): AsyncGenerator<Decompressed> {
   if (!Array.isArray(range) || range.length !== 2) invalidArgument('decompress: images must be [from, to)');
@@ -185,7 +196,12 @@ export async function* decompressRange(layout: Layout, range: [number, number], 
   requireInteger('decompress: images[0]', from, 0, layout.count);
   requireInteger('decompress: images[1]', to, from, layout.count);
   const wanted = layout.frames.filter((f) => f.first < to && f.first + f.count > from);
-  const coder = await coderFor(await modelForHeader(layout.header, options.model), threadsOf(options));
+  const model = await modelForHeader(layout.header, options.model);
+  if (wanted.length === 0) {
+    yield noImages(layout.header);
+    return;
+  }
+  const coder = await coderFor(model, threadsOf(options));
   const pipeline = new Pipeline<{ ref: FrameRef; data: PixelArray }>(inFlightFor(options), options.signal);
   let done = 0;
   const trimmed = function* (frames: Array<{ ref: FrameRef; data: PixelArray }>): Generator<Decompressed> {

@@ -3,8 +3,10 @@
 // rewriting the address, so an app that imports bbans needs no copied files and no configuration.
 // A folder URL ('../models/') is not followed by bundlers, hence one entry per model file. All of
 // them live in this one module so that a single-file bundle (demo/build.mjs) keeps one layout.
-// test/asset-urls.test.ts checks the model table against the files under models/.
-import type { ModelName } from './model/spec.js';
+// test/asset-urls.test.ts checks the model table against the files under models/. This module
+// sits under the WASM loader, so it imports nothing: the table is keyed by the shipped models'
+// names (src/model/spec.ts) as literals, and src/models.ts, indexing it by ModelName, fails to
+// compile if a shipped model has no entry.
 
 /** The AssemblyScript core (assembly/ -> build/). */
 export const CORE_WASM_URL = new URL('../build/bbans.wasm', import.meta.url);
@@ -16,7 +18,7 @@ export const CORE_WASM_URL = new URL('../build/bbans.wasm', import.meta.url);
 export const TFJS_WASM_URL = new URL('../build/tfjs-backend-wasm-simd.wasm', import.meta.url);
 
 /** Each shipped model's files, by their path inside the model directory. */
-export const SHIPPED_MODEL_FILES: Record<ModelName, Record<string, URL>> = {
+export const SHIPPED_MODEL_FILES = {
   'mnist-binary': {
     'manifest.json': new URL('../models/mnist-binary/manifest.json', import.meta.url),
     'encoder/model.json': new URL('../models/mnist-binary/encoder/model.json', import.meta.url),
@@ -49,4 +51,4 @@ export const SHIPPED_MODEL_FILES: Record<ModelName, Record<string, URL>> = {
     'pixel/model.json': new URL('../models/mnist-8bit-ar/pixel/model.json', import.meta.url),
     'pixel/weights.bin': new URL('../models/mnist-8bit-ar/pixel/weights.bin', import.meta.url),
   },
-};
+} satisfies Record<string, Record<string, URL>>;

@@ -4,7 +4,7 @@
 import { core } from './wasm.js';
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { MAX_PRECISION, type DistributionCodec } from './codecs.js';
-import { type CodingTarget, laneCount, resolveTarget } from './message.js';
+import { type CodingTarget, EXHAUSTED, exhausted, laneCount, resolveTarget } from './message.js';
 import { type Stage, staged, viewOf } from './memory.js';
 import { type CausalWindow, causalOffsets } from './model/causal-window.js';
 
@@ -64,7 +64,6 @@ export interface PixelNetwork {
 
 const KIND = { bernoulli: 0, 'logistic-mixture': 1 } as const;
 const CONTEXT = { window: 0, predictive: 1 } as const;
-const EXHAUSTED = 0x7fffffff;
 type Kernel = (...args: number[]) => number;
 const wasm = (name: string): Kernel => core()[name] as Kernel;
 const releaseNetwork = new FinalizationRegistry<number>((pointer) => wasm('pixel_model_free')(pointer));
@@ -140,7 +139,7 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
   const size = pixels * batch;
   const where = (i: number): string => `pixel ${Math.floor(i / batch)} of lane ${i % batch}`;
   const fail = (result: number, symbols?: Uint32Array): never => {
-    if (result === EXHAUSTED) throw new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
+    if (result === EXHAUSTED) throw exhausted();
     if (result >= 0) throw new BbansError('INVALID_PARAMETER', `autoregressive: ${where(result)}: the pixel network's output is NaN or infinite`);
     const i = -result - 2;
     throw new BbansError('INVALID_SYMBOL', `autoregressive: ${where(i)} is ${symbols?.[i]}, outside 0..${spec.maxValue}`);

@@ -8,6 +8,7 @@ import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { type LaneView, MAX_LANES, Message } from './message.js';
 import { reusable } from './memory.js';
 import { type Codec, type DistributionCodec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
+import { fromLaneMajor, toLaneMajor } from './lane-major.js';
 
 /** What the chain needs of a latent-variable model. Arrays are row-major, one row per data point. */
 export interface LatentVariableModel {
@@ -29,32 +30,6 @@ export interface ChainSettings {
   binsLog2: number;
   /** Precision of the discretised posterior, in bits (> binsLog2). */
   posteriorPrecision: number;
-}
-
-type Numbers = Float32Array | Float64Array | Uint32Array;
-
-/**
- * row-major rows x cols -> cols x rows, so element (r, c) lands on lane r; elements are `width`
- * values wide. Into `out` when given (of any kind: values are converted), else a new array.
- */
-export function toLaneMajor<T extends Numbers, U extends Numbers = T>(rowMajor: T, rows: number, cols: number, width = 1, out?: U): U {
-  const to = out ?? (new (rowMajor.constructor as new (n: number) => Numbers)(rowMajor.length) as U);
-  if (width === 1) {
-    for (let r = 0; r < rows; r++) for (let c = 0, from = r * cols; c < cols; c++) to[c * rows + r] = rowMajor[from + c]!;
-    return to;
-  }
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const from = (r * cols + c) * width;
-      to.set(rowMajor.subarray(from, from + width), (c * rows + r) * width);
-    }
-  }
-  return to;
-}
-
-/** cols x rows (lane-major) -> row-major rows x cols, into `out` when given. */
-export function fromLaneMajor<T extends Numbers, U extends Numbers = T>(laneMajor: T, rows: number, cols: number, out?: U): U {
-  return toLaneMajor(laneMajor, cols, rows, 1, out);
 }
 
 /** The BB-ANS codec for one batch of `batch` points, data and latents in lane-major layout. */
@@ -106,8 +81,12 @@ function batchesOf(count: number, chains: number): Array<{ first: number; offset
   return batches;
 }
 
-/** Told after each batch how many of the points are done. */
-export type ProgressCallback = (done: number, total: number) => void;
+/**
+ * Told as work finishes how much of it is done and, when that is known, how much there is: the
+ * chain calls it after each batch with the points done of all it codes, compress and decompress
+ * as frames finish with the images done.
+ */
+export type ProgressCallback = (done: number, total?: number) => void;
 
 /**
  * Where a chain stands between two of its batches: its message so far, how many of its batches are

@@ -4,7 +4,7 @@
 
 import { core } from './wasm.js';
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
-import { type CodingTarget, type LaneView, laneCount, resolveTarget } from './message.js';
+import { type CodingTarget, EXHAUSTED, type LaneView, exhausted, laneCount, resolveTarget } from './message.js';
 import { type Stage, staged, viewOf } from './memory.js';
 
 export interface Codec<T> {
@@ -22,8 +22,6 @@ export interface DistributionCodec extends Codec<Uint32Array> {
 }
 
 export const MAX_PRECISION = 31;
-/** What a strict message's pop returns when it runs out of coded bits (see Message.strict). */
-const EXHAUSTED = 0x7fffffff;
 export const MAX_BINS_LOG2 = 16;
 export const MAX_TRIALS = 1000;
 
@@ -96,9 +94,7 @@ function arrayCodec(spec: ArrayCodecSpec): DistributionCodec {
   const pop = kernel(`${spec.kernel}_pop`);
   const intervals = core()[`${spec.kernel}_intervals`] as (symbols: number, n: number, out: number, ...params: number[]) => number;
   const fail = (result: number, symbols?: Uint32Array, slice?: LaneSlice): never => {
-    if (result === EXHAUSTED) {
-      throw new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
-    }
+    if (result === EXHAUSTED) throw exhausted();
     const whole = (i: number): number => (slice ? slice.whole(i) : i);
     if (result >= 0) {
       throw new BbansError('INVALID_PARAMETER', `${spec.kernel}: element ${whole(result)} has invalid parameters (${spec.describeParams(whole(result))})`);

@@ -29,6 +29,15 @@ export function invalidArgument(message: string): never {
   throw new BbansError('INVALID_ARGUMENT', message);
 }
 
+export function invalidImages(message: string): never {
+  throw new BbansError('INVALID_IMAGES', message);
+}
+
+/** Bytes that are not what an encoder wrote: a file's or a message's. */
+export function corrupt(detail: string): never {
+  throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${detail}`);
+}
+
 export function requireInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     invalidArgument(`${name} must be an integer in [${min}, ${max}], got ${value}`);

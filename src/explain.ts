@@ -2,7 +2,7 @@
 // it with the latent at the bin of the posterior mean, and the latent's own net cost (the prior's
 // bits minus the bits the posterior gives back). The demo draws these as cost maps.
 import { binCentres, binOf, gaussianPosterior } from './codecs.js';
-import { fromLaneMajor, toLaneMajor } from './chain.js';
+import { fromLaneMajor, toLaneMajor } from './lane-major.js';
 import { invalidArgument } from './errors.js';
 import { type CodecModel, bestShippedModelFor, loadModel } from './models.js';
 

@@ -1,7 +1,8 @@
 // One frame, coded and decoded: a bits-back chain over a run of images, its checksum, and the
 // checks that make a bad frame fail loudly instead of decoding to wrong pixels. This is the unit
 // of work the coders (on the calling thread or on workers) run.
-import { BbansError } from './errors.js';
+import { BbansError, corrupt } from './errors.js';
+import { lanesOf } from './message.js';
 import { type ChainProgress, type HandOver, compressChains, decompressChains } from './chain.js';
 import { crc32 } from './crc32.js';
 import type { CodecModel } from './models.js';
@@ -20,11 +21,6 @@ export function settingsOf(header: FrameSettings): FrameSettings {
 
 function checksumOf(data: PixelArray): number {
   return crc32(pixelBytes(data));
-}
-
-/** The frame's chain count, from its message's first word. */
-export function chainsOf(frame: Frame): number {
-  return new DataView(frame.message.buffer, frame.message.byteOffset, 4).getUint32(0, true);
 }
 
 /** What encodeFrames takes per frame: its images and its chain count, and where its coding stands if it was handed over. */
@@ -54,12 +50,12 @@ export function encodeFrames(model: CodecModel, settings: FrameSettings, frames:
 export function decodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FrameToDecode[], handOver?: HandOver): Array<PixelArray | undefined> {
   let symbols: Array<Uint32Array | undefined>;
   try {
-    const chains = frames.map((frame) => ({ bytes: frame.message, count: frame.count, chains: chainsOf(frame), resume: frame.resume }));
+    const chains = frames.map((frame) => ({ bytes: frame.message, count: frame.count, chains: lanesOf(frame.message), resume: frame.resume }));
     symbols = decompressChains(model.latent(settings.likelihoodPrecision), chains, settings, undefined, handOver);
   } catch (error) {
     // Settings the header allowed but the model's codecs refuse mean the file is not what we wrote.
     if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {
-      throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${error.message}`);
+      corrupt(error.message);
     }
     throw error;
   }

@@ -11,7 +11,8 @@ import type { HandedOver } from './chain.js';
 import type { CodecModel } from './models.js';
 import type { Frame } from './format/v2.js';
 import type { PixelArray } from './pixels.js';
-import { type FramePixels, type FrameSettings, type FrameToDecode, chainsOf, decodeFrames, encodeFrames } from './frame-codec.js';
+import { lanesOf } from './message.js';
+import { type FramePixels, type FrameSettings, type FrameToDecode, decodeFrames, encodeFrames } from './frame-codec.js';
 
 export interface FrameCoder {
   encode(settings: FrameSettings, pixels: PixelArray, chains: number): Promise<Frame>;
@@ -36,10 +37,8 @@ export interface JobRunner {
 /**
  * Chains a job gathers at most. A job takes as many steps as its frames' chains are long, whatever
  * its lanes, and a step's fixed costs (the networks' calls) spread over its lanes, so a call's
- * frames are best split evenly over the workers in few jobs; the cap bounds a job's memory. Measured
- * on the 10k MNIST set (two workers, 2026-12-02): caps of 64, 128 and 256 chains coded the 8-bit
- * model's 92 frames (then 109 images each) in 2.30, 2.00 and 2.00 s; 64 left a tail of small jobs, 256 put everything in
- * two jobs (measured before hand-over, which now shares a job a slow worker holds).
+ * frames are best split evenly over the workers in few jobs. The cap bounds a job's memory; a
+ * much smaller one would leave a tail of small jobs, each paying a step's fixed costs for few lanes.
  */
 export const JOB_LANES = 128;
 
@@ -163,7 +162,7 @@ export function batchingCoder(runners: number, runner: JobRunner): FrameCoder {
       schedule();
     }),
     decode: (settings, frame) => new Promise<PixelArray>((resolve, reject) => {
-      queue.push({ op: 'decode', settings, frame, lanes: chainsOf(frame), resolve, reject });
+      queue.push({ op: 'decode', settings, frame, lanes: lanesOf(frame.message), resolve, reject });
       schedule();
     }),
     close() {

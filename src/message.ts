@@ -6,7 +6,7 @@
 // always starts from the same fixed state.
 
 import { core } from './wasm.js';
-import { BbansError, requireInteger } from './errors.js';
+import { BbansError, corrupt, requireInteger } from './errors.js';
 import { viewOf } from './memory.js';
 
 interface MessageKernels {
@@ -26,6 +26,19 @@ const kernels = (): MessageKernels => core() as unknown as MessageKernels;
 
 export const MAX_LANES = 1 << 20;
 const HEADER_BYTES = 8;
+
+/** What a strict message's pop returns when it runs out of coded bits (assembly/coder.ts). */
+export const EXHAUSTED = 0x7fffffff;
+
+/** The error for a pop that ran out of coded bits (a kernel returned EXHAUSTED). */
+export function exhausted(): BbansError {
+  return new BbansError('CORRUPT_MESSAGE', 'the message ran out of coded bits: it is truncated or corrupt');
+}
+
+/** A message's lane count (a frame's chains) from its bytes' first word, without reading the rest. */
+export function lanesOf(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+}
 
 const releaseOnCollect = new FinalizationRegistry<number>((ptr) => kernels().message_free(ptr));
 
@@ -59,14 +72,13 @@ export class Message {
   }
 
   static fromBytes(bytes: Uint8Array): Message {
-    if (bytes.byteLength < HEADER_BYTES) throw corrupt(`${bytes.byteLength} bytes is shorter than a message header`);
-    const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
-    const lanes = header.getUint32(0, true);
-    const borrowed = header.getUint32(4, true);
-    if (lanes < 1 || lanes > MAX_LANES) throw corrupt(`lane count ${lanes} is outside [1, ${MAX_LANES}]`);
+    if (bytes.byteLength < HEADER_BYTES) corrupt(`${bytes.byteLength} bytes is shorter than a message header`);
+    const lanes = lanesOf(bytes);
+    const borrowed = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES).getUint32(4, true);
+    if (lanes < 1 || lanes > MAX_LANES) corrupt(`a message's lane count ${lanes} is outside [1, ${MAX_LANES}]`);
     const tailBytes = bytes.byteLength - HEADER_BYTES - lanes * 8;
     if (tailBytes < 0 || tailBytes % 4 !== 0) {
-      throw corrupt(`${bytes.byteLength} bytes cannot hold ${lanes} heads and whole tail words`);
+      corrupt(`a message of ${bytes.byteLength} bytes cannot hold ${lanes} heads and whole tail words`);
     }
     const message = new Message(kernels().message_allocate(lanes, tailBytes / 4, borrowed));
     const ptr = message.pointer;
@@ -75,7 +87,7 @@ export class Message {
     const badLane = kernels().message_first_invalid_head(ptr);
     if (badLane !== -1) {
       message.free();
-      throw corrupt(`head of lane ${badLane} is outside the valid range`);
+      corrupt(`a message's head of lane ${badLane} is outside the valid range`);
     }
     return message;
   }
@@ -143,10 +155,6 @@ export class Message {
     kernels().message_free(this.#ptr);
     this.#ptr = 0;
   }
-}
-
-function corrupt(detail: string): BbansError {
-  return new BbansError('CORRUPT_MESSAGE', `not a valid bbans message: ${detail}`);
 }
 
 /** Resolves a coding target to its views, in lane order. */

@@ -1,12 +1,12 @@
 // The models bbans ships (trained by `npm run train`, weights under models/<name>/), loaded once per
-// process; a user's own VAE wrapped the same way (createModel); and the fingerprint that ties a
-// compressed file to the exact networks that made it.
+// process, and a user's own VAE wrapped the same way (createModel), each with the fingerprint
+// (src/model/fingerprint.ts) that ties a compressed file to the exact networks that made it.
 
 import * as tf from './model/tf.js';
 import { BbansError, invalidArgument } from './errors.js';
-import { FINGERPRINT_BYTES, MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './format/fields.js';
+import { MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './format/fields.js';
 import { MAX_TRIALS } from './codecs.js';
-import { sha256, toHex } from './sha256.js';
+import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
 import type { LatentVariableModel } from './chain.js';
 import { useWasmBackend } from './model/backend.js';
@@ -17,8 +17,9 @@ import { nodeBuiltin } from './node-builtins.js';
 import type { CodingDefaults, ModelManifest } from './model/manifest.js';
 import type { Networks, Vae } from './model/architecture.js';
 import { architectureOf } from './model/architectures.js';
-import type { PixelLikelihood, VaeSpec } from './model/factorized-vae.js';
-import type { LocalArVaeSpec, LocalPixelLikelihood } from './model/local-ar-vae.js';
+import { vaeFingerprint } from './model/fingerprint.js';
+import type { PixelLikelihood, VaeSpec } from './model/factorized-vae-spec.js';
+import type { LocalArVaeSpec, LocalPixelLikelihood } from './model/local-ar-vae-spec.js';
 import type { CausalWindow } from './model/causal-window.js';
 import { type ModelName, type ModelSpec, SHIPPED_SPECS, isModelName } from './model/spec.js';
 
@@ -46,25 +47,6 @@ export interface CodecModel extends ModelInfo {
   vae: Vae;
   /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
   latent(likelihoodPrecision: number): LatentVariableModel;
-}
-
-function networkBytes(model: tf.LayersModel): Uint8Array[] {
-  const topology = new TextEncoder().encode(JSON.stringify(model.toJSON(null, false)));
-  const weights = model.getWeights().map((w) => {
-    const values = w.dataSync();
-    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  });
-  return [topology, ...weights];
-}
-
-/** SHA-256 over the networks in the architecture's order (for the paper's VAEs: encoder, decoder). */
-export function fingerprintOf(...networks: tf.LayersModel[]): Uint8Array {
-  return sha256(...networks.flatMap(networkBytes)).slice(0, FINGERPRINT_BYTES);
-}
-
-/** The fingerprint of a VAE's networks, in its architecture's order. */
-export function vaeFingerprint(vae: Vae): Uint8Array {
-  return fingerprintOf(...architectureOf(vae.spec).networkNames.map((name) => vae.networks[name]!));
 }
 
 /** Coding settings of a model that says nothing of its own: the architecture's likelihood precision. */
@@ -103,7 +85,7 @@ export function bestShippedModelFor(pixels: ArrayLike<number>): ModelName {
 
 /** A shipped model's files, at the URLs the bundler (or the installed package) gives them. */
 function shippedFiles(name: ModelName): ModelFiles {
-  const table = SHIPPED_MODEL_FILES[name];
+  const table: Readonly<Record<string, URL>> = SHIPPED_MODEL_FILES[name];
   return (path) => table[path] ?? invalidModel(`${name}: the shipped model has no file ${path}`);
 }
 

@@ -1,16 +1,14 @@
 // The options of compress, decompress and their streaming forms: what each means, its default,
 // and the checks that refuse a typo or an out-of-range value (never clamped: a file holds the
 // settings the caller asked for, or the call fails).
-import { BbansError, invalidArgument, requireInteger } from './errors.js';
+import { invalidArgument, invalidImages, requireInteger } from './errors.js';
 import { MAX_SOURCE_HEADER, type SourceFormat, type StreamHeader } from './format/fields.js';
 import { MAX_FRAME_PIXELS } from './format/v2.js';
 import type { FramingOptions } from './compressor.js';
+import type { ProgressCallback } from './chain.js';
 import type { PipelineLimit } from './pipeline.js';
 import type { CodecModel, ModelInfo } from './models.js';
 import { availableThreads } from './workers/pool.js';
-
-/** Told as frames finish how many images are done, and (when it is known) how many there are. */
-export type ProgressCallback = (done: number, total?: number) => void;
 
 /** What compress, compressStream and decompress, decompressStream have in common. */
 interface CodingOptions {
@@ -135,10 +133,6 @@ export const IN_FLIGHT_PIXELS_PER_THREAD = 2 ** 23;
 export function inFlightFor(options: CodingOptions): PipelineLimit {
   const threads = Math.max(1, threadsOf(options));
   return { entries: 2 * threads, weight: threads * IN_FLIGHT_PIXELS_PER_THREAD };
-}
-
-function invalidImages(message: string): never {
-  throw new BbansError('INVALID_IMAGES', message);
 }
 
 /**

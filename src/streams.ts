@@ -7,7 +7,7 @@ import { BbansError, invalidArgument } from './errors.js';
 import { FrameCompressor } from './compressor.js';
 import type { DecodedFrame } from './decompressor.js';
 import { coderFor } from './coders.js';
-import { type Decompressed, batchOf, checkShape, frameDecompressor } from './api.js';
+import { type Decompressed, batchOf, checkShape, frameDecompressor, noImages } from './api.js';
 import { BEST_SHIPPED_MODEL, modelInfo } from './models.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, checkOptions, compressionPlan, threadsOf } from './options.js';
 import { type PixelArray, isPixelArray } from './pixels.js';
@@ -56,14 +56,20 @@ function compression(options: CompressStreamOptions): Session<PixelArray, Uint8A
 function decompression(options: DecompressStreamOptions): Session<Uint8Array, Decompressed> {
   checkOptions('decompressStream', options, DECOMPRESS_OPTIONS.filter((name) => name !== 'images'));
   const decompressor = frameDecompressor(options);
-  const batches = (frames: DecodedFrame[]): Decompressed[] => frames.map((f) => batchOf(f.header, f.data));
+  let given = 0;
+  const batches = (frames: DecodedFrame[]): Decompressed[] => {
+    given += frames.length;
+    return frames.map((f) => batchOf(f.header, f.data));
+  };
   return {
     async push(chunk) {
       if (!(chunk instanceof Uint8Array)) invalidArgument('decompressStream: each chunk must be a Uint8Array');
       return batches(await decompressor.push(chunk));
     },
     async end() {
-      return batches(await decompressor.end());
+      const last = batches(await decompressor.end());
+      // A file of no images has no frames: its header still reaches the consumer, as one empty batch.
+      return given === 0 ? [noImages(decompressor.header!)] : last;
     },
     close: () => decompressor.close(),
   };

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { BbansError, type BbansErrorCode } from '../src/index.js';
-import { compress, decompress } from '../src/api.js';
+import { type Decompressed, compress, decompress } from '../src/api.js';
+import { decompressChunks } from '../src/streams.js';
+import { writeIdx } from '../src/data/idx.js';
+import { writeNpy } from '../src/data/npy.js';
 import { putTogether, takeApart } from './format-edit.js';
 import { loadModel } from '../src/models.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
@@ -46,6 +49,24 @@ describe('compress / decompress with the shipped models', () => {
       const back = await decompress(bytes);
       expect(back.shape).toEqual([5, 28, 28]);
       expect(back.data).toEqual(data);
+    }
+  });
+
+  it('no images keep their source header, in memory, by range and as a stream (idx, .npy, raw)', async () => {
+    const sources = [
+      { source: 'idx', sourceHeader: writeIdx({ dims: [0, 28, 28], data: new Uint8Array(0) }) },
+      { source: 'npy', sourceHeader: writeNpy({ dtype: '|u1', shape: [0, 28, 28], data: new Uint8Array(0) }) },
+      { source: 'raw' },
+    ] as const;
+    for (const given of sources) {
+      const bytes = await compress({ data: new Uint8Array(0), shape: [0, 28, 28] }, { model: 'mnist-8bit-ar', ...given });
+      const batches: Decompressed[] = [await decompress(bytes), await decompress(bytes, { images: [0, 0] })];
+      for await (const batch of decompressChunks([bytes])) batches.push(batch);
+      expect(batches, given.source).toHaveLength(3);
+      for (const batch of batches) {
+        expect(batch, given.source).toMatchObject({ shape: [0, 28, 28], source: given.source, data: new Uint8Array(0) });
+        expect(batch.sourceHeader, given.source).toEqual('sourceHeader' in given ? given.sourceHeader : undefined);
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BbansError, bernoulli, betaBinomial } from '../src/core.js';
-import { type HandOver, type HandedOver, type LatentVariableModel, compressChain, compressChains, decompressChain, decompressChains, fromLaneMajor, toLaneMajor } from '../src/chain.js';
+import { type HandOver, type HandedOver, type LatentVariableModel, compressChain, compressChains, decompressChain, decompressChains } from '../src/chain.js';
+import { fromLaneMajor, toLaneMajor } from '../src/lane-major.js';
 import { rng } from './random.js';
 
 // A toy latent-variable model with fixed "networks" in plain arithmetic: enough to exercise the

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bbans } from './run-cli.js';
 import { readIdx, writeIdx } from '../src/data/idx.js';
+import { writeNpy } from '../src/data/npy.js';
 import { loadMnistImages } from '../src/data/mnist.js';
+import { BEST_SHIPPED_MODEL, modelInfo } from '../src/models.js';
+import { defaultFrameSize } from '../src/options.js';
 
 let dir: string;
 const at = (name: string): string => join(dir, name);
@@ -103,10 +106,37 @@ describe('bbans CLI', () => {
     expect(piped.stderr).toMatch(/holds more than the 12 images the idx header written first says \(a joined stream\?\); decompress it as a named file/);
   }, 60_000);
 
+  it('a file of no images (idx, .npy, raw) comes back byte for byte, by name and through a pipe; so does an empty --range', async () => {
+    const files: Array<[string, Uint8Array, string[]]> = [
+      ['none.idx', writeIdx({ dims: [0, 28, 28], data: new Uint8Array(0) }), []],
+      ['none.npy', writeNpy({ dtype: '|u1', shape: [0, 28, 28], data: new Uint8Array(0) }), []],
+      ['none.raw', new Uint8Array(0), ['--shape', '28,28']],
+    ];
+    for (const [name, original, options] of files) {
+      await writeFile(at(name), original);
+      expect((await bbans('compress', '-q', ...options, at(name))).code, name).toBe(0);
+      expect((await bbans('decompress', '-q', at(`${name}.bbans`), '-o', at(`${name}.back`))).code, name).toBe(0);
+      expect(new Uint8Array(await readFile(at(`${name}.back`))), name).toEqual(original);
+      const piped = bbansProcess(['-d'], await readFile(at(`${name}.bbans`)));
+      expect(piped.code, piped.stderr).toBe(0);
+      expect(new Uint8Array(piped.stdout), `${name} through a pipe`).toEqual(original);
+    }
+    expect((await bbans('compress', '-f', '-q', at('digits.idx'))).code).toBe(0);
+    expect((await bbans('decompress', '-q', '--range', '5:5', at('digits.idx.bbans'), '-o', at('range-none.idx'))).code).toBe(0);
+    expect(new Uint8Array(await readFile(at('range-none.idx')))).toEqual(files[0]![1]);
+  }, 60_000);
+
   it('--version and --help', async () => {
     expect((await bbans('--version')).out).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await bbans('--help')).out).toMatch(/usage: bbans <command>/);
     expect((await bbans('compress', '--help')).out).toMatch(/usage: bbans compress/);
+  });
+
+  it('--help gives the default frame sizes that compress picks', async () => {
+    const help = (await bbans('compress', '--help')).out.replace(/\s+/g, ' ');
+    for (const name of [BEST_SHIPPED_MODEL.eightBit, BEST_SHIPPED_MODEL.binary]) {
+      expect(help.match(new RegExp(`(\\d+) (?:images )?for ${name}\\b`))?.[1], name).toBe(String(defaultFrameSize(await modelInfo(name))));
+    }
   });
 });
 

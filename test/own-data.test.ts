@@ -145,7 +145,7 @@ describe('a model for your own images', () => {
       [['--data', SETS.levels!.file, '--max-value', '15'], /pixel \d+ of image \d+ is 16, beyond the range 0\.\.15/],
       [['--data', SETS.levels!.file, '--val', SETS.sensor!.file], /held-out images are 20x12, the training images 8x8/],
       [['--data', SETS.levels!.file, '--likelihood', 'gaussian'], /the local-ar-vae architecture offers the likelihoods logistic-mixture, bernoulli, not gaussian/],
-      [['--data', SETS.levels!.file, '--architecture', 'pixelcnn'], /architecture must be local-ar-vae or vae, got pixelcnn/],
+      [['--data', SETS.levels!.file, '--architecture', 'pixelcnn'], /architecture must be one of vae, local-ar-vae, predictive-ar-vae, got pixelcnn/],
       [['--data', SETS.levels!.file, '--likelihood', 'bernoulli'], /Bernoulli pixels are exactly the 0\/1 range; the range is 0\.\.16/],
       [['--data', SETS.levels!.file, '--time', 'soon'], /--time must look like 90s, 30m or 2h/],
     ];
@@ -251,6 +251,8 @@ describe('model directories from elsewhere are untrusted', () => {
       ['version', (d) => edit(join(d, 'manifest.json'), (j) => { j.format = 'bbans-model-v9'; }), /unknown model directory format "bbans-model-v9"/],
       ['huge-shape', (d) => edit(join(d, 'manifest.json'), (j) => { spec(j).decoderHidden = 4096; spec(j).features = 64; spec(j).height = 4096; spec(j).width = 4096; spec(j).pixels = 4096 ** 2; j.itemShape = [4096, 4096]; }), /would have \d+ parameters, more than the limit of 33554432/],
       ['bad-field', (d) => edit(join(d, 'manifest.json'), (j) => { spec(j).latent = -3; }), /latent must be an integer in 1\.\.1024, got -3/],
+      ['list-element', (d) => edit(join(d, 'manifest.json'), (j) => { spec(j).pixelHidden = [100000, 100000]; }), /model spec: pixelHidden\[0\] must be an integer in 1\.\.1024, got 100000/],
+      ['shape-element', (d) => edit(join(d, 'manifest.json'), (j) => { j.itemShape = [8, -32]; }), /itemShape\[1\] must be an integer in 1\.\.16777216, got -32/],
       ['shape-vs-spec', (d) => edit(join(d, 'manifest.json'), (j) => { j.itemShape = [4, 16]; }), /itemShape 4x16 is not the spec's 8x8/],
       ['byte-count', (d) => edit(join(d, 'manifest.json'), (j) => { (j.weightBytes as Record<string, number>).pixel! += 4; }), /the weights take \d+ bytes, the manifest says \d+/],
       ['escape', (d) => edit(join(d, 'pixel', 'model.json'), (j) => { (j.weightsManifest as Array<{ paths: string[] }>)[0]!.paths = ['../../secret.bin']; }), /weight file "\.\.\/\.\.\/secret\.bin" is not a plain file name inside the model folder/],

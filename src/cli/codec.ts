@@ -10,7 +10,7 @@ import { type Decompressed, decompressRange } from '../api.js';
 import { BbansError } from '../errors.js';
 import { readLayout } from '../format/layout.js';
 import { BEST_SHIPPED_MODEL } from '../models.js';
-import { MAX_THREADS } from '../options.js';
+import { FRAME_COST_SHARE, IMAGES_PER_CHAIN, MAX_THREADS } from '../options.js';
 import { firstPixelAbove } from '../pixels.js';
 import { compressChunks, decompressChunks } from '../streams.js';
 import { ImageFileError, imageFileBody, imageFileHead, storedCount } from '../data/image-file.js';
@@ -42,8 +42,10 @@ export const CODEC_USAGE = `usage: bbans compress [options] [FILE...]     FILE -
                      when every pixel is 0 or 1); decompress: by default the shipped one the file names
   -T, --threads N    worker threads coding frames in parallel (default and 0: one per core);
                      the output is the same for every N
-  --frame-size N     compress: images per frame (default 16 KiB of expected output: 146 images for mnist-8bit-ar)
-  --chains B         compress: independent chains per frame (default one per 128 images, a power of two, at least 2)
+  --frame-size N     compress: images per frame (default: as many as make a frame's fixed cost, at most,
+                     1/${1 / FRAME_COST_SHARE} of its expected output at the model's held-out rate: 101 images
+                     for mnist-8bit-ar, 737 for mnist-binary-ar)
+  --chains B         compress: independent chains per frame (default one per ${IMAGES_PER_CHAIN} images, a power of two, at least 2)
   --shape H,W        compress: the image shape of raw pixels (or N,H,W)
   --range A:B        decompress: only images A..B-1 (of a named file), as a file of B-A images;
                      only the frames holding them are read and decoded

@@ -2,7 +2,8 @@
 // the index gives every frame's length and image count and the segment's start, and whatever lies
 // before that start is the previous segment. Only headers and indexes are read; a frame's bytes
 // are read when it is loaded, so a reader decodes just the frames it needs.
-import { BbansError } from '../errors.js';
+import { BbansError, corrupt } from '../errors.js';
+import { lanesOf } from '../message.js';
 import { elementCount } from '../shape.js';
 import { toHex } from '../sha256.js';
 import { ByteReader } from './bytes.js';
@@ -51,10 +52,6 @@ export interface Layout {
   header: StreamHeader;
 }
 
-function corrupt(detail: string): never {
-  throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${detail}`);
-}
-
 /** Throws unless the version byte after the magic is one this build reads. */
 export function checkVersion(version: number): void {
   if (version !== V1 && version !== V2) {
@@ -78,7 +75,7 @@ async function readV1Layout(source: ByteSource): Promise<Layout> {
   const refs = frames.map((frame): FrameRef => ({
     first: 0, count: frame.count, offset: 0, bytes: bytes.length, header,
     load: async () => frame,
-    prefix: async () => ({ count: frame.count, crc32: frame.crc32, chains: new DataView(frame.message.buffer, frame.message.byteOffset).getUint32(0, true) }),
+    prefix: async () => ({ count: frame.count, crc32: frame.crc32, chains: lanesOf(frame.message) }),
   }));
   return { segments: [{ header, version: V1, offset: 0, bytes: bytes.length, frames: refs }], frames: refs, count: refs[0]?.count ?? 0, header };
 }

@@ -2,7 +2,7 @@
 // each is whole, indexes checked against the frames they follow, and further segments joined on.
 // It holds at most one record (a frame, a header or an index) beyond what it has handed out, so
 // memory is bounded by the frame size whatever the file's length.
-import { BbansError } from '../errors.js';
+import { BbansError, corrupt } from '../errors.js';
 import { elementCount } from '../shape.js';
 import { ByteReader, concatBytes } from './bytes.js';
 import { MAGIC, type StreamHeader, hasMagic } from './fields.js';
@@ -14,10 +14,6 @@ export interface ParsedFrame {
   /** The header of the frame's segment (its coding settings). */
   header: StreamHeader;
   frame: Frame;
-}
-
-function corrupt(detail: string): never {
-  throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${detail}`);
 }
 
 export class StreamParser {

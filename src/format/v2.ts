@@ -16,8 +16,8 @@
 // of a file finds the index, every frame's offset, and the segment's start; whatever lies before
 // that start is another segment, read the same way. A file is one or more segments: `cat a b`
 // of two files made with the same model is a file holding a's images, then b's.
-import { BbansError } from '../errors.js';
-import { MAX_LANES } from '../message.js';
+import { corrupt } from '../errors.js';
+import { MAX_LANES, lanesOf } from '../message.js';
 import { crc32 } from '../crc32.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { MAGIC, type StreamHeader, readItemShape, readModelFields, readSourceHeader, writeItemShape, writeModelFields, writeSourceHeader } from './fields.js';
@@ -47,10 +47,6 @@ export interface IndexEntry {
   count: number;
 }
 
-function corrupt(detail: string): never {
-  throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${detail}`);
-}
-
 export function writeHeader(header: StreamHeader): Uint8Array {
   const w = new ByteWriter();
   w.raw(MAGIC);
@@ -73,7 +69,7 @@ export function readHeaderFields(r: ByteReader): StreamHeader {
 
 export function writeFrame(frame: Frame): Uint8Array {
   const message = new DataView(frame.message.buffer, frame.message.byteOffset, MESSAGE_HEADER_BYTES);
-  const chains = message.getUint32(0, true);
+  const chains = lanesOf(frame.message);
   const w = new ByteWriter();
   w.u8(FRAME_TAG);
   w.varint(frame.count);

@@ -8,26 +8,12 @@ import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, invalidModel, oneOf } from './spec-check.js';
 import { invalidArgument } from '../errors.js';
 import type { Architecture, Networks } from './architecture.js';
-import { toLaneMajor } from '../chain.js';
+import type { PixelLikelihood, VaeSpec } from './factorized-vae-spec.js';
+import { toLaneMajor } from '../lane-major.js';
 import { bernoulliLogPmf, betaBinomialLogPmf, categoricalLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
 import { positive } from './positive.js';
 import { runNetwork } from './run.js';
 import { buildEncoder, dense, deriveSeed, encodePosterior, encoderOf, sized, validateEncoder } from './vae.js';
-
-/** Pixel distributions: Bernoulli (0/1), beta-binomial (0..n) and categorical (0..n, a softmax per pixel). */
-export type PixelLikelihood = 'bernoulli' | 'beta-binomial' | 'categorical';
-
-export interface VaeSpec {
-  name: string;
-  architecture: 'vae';
-  pixels: number;
-  /** Width of the hidden layers, for building the networks (a user's own networks bring theirs). */
-  hidden?: number;
-  latent: number;
-  likelihood: PixelLikelihood;
-  /** Pixel values are 0..maxPixelValue (the beta-binomial's n, the categorical's last value); 1 for Bernoulli pixels. */
-  maxPixelValue: number;
-}
 
 interface FactorizedLikelihood {
   /** Output heads of the decoder: name, width per pixel, activation. */

@@ -5,7 +5,7 @@
 import * as tf from './tf.js';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { vaeFingerprint } from '../models.js';
+import { vaeFingerprint } from './fingerprint.js';
 import { toHex } from '../sha256.js';
 import type { Vae } from './architecture.js';
 import { architectureOf } from './architectures.js';

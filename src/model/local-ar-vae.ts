@@ -7,36 +7,14 @@
 // coder (assembly/autoregressive.ts), which reads the same weights.
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
-import { type CausalWindow, causalOffsets } from './causal-window.js';
+import { causalOffsets } from './causal-window.js';
+import type { LocalArVaeSpec } from './local-ar-vae-spec.js';
 import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Architecture, Networks } from './architecture.js';
 import { checkLocalArSpec, localArCodecModel, validateLocalAr } from './local-ar-codec.js';
-import { type LocalPixelLikelihood, type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
+import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
+import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
 import { buildEncoder, dense, deriveSeed, encoderOf, sized } from './vae.js';
-
-export type { LocalPixelLikelihood } from './pixel-network.js';
-
-export interface LocalArVaeSpec {
-  name: string;
-  architecture: 'local-ar-vae';
-  height: number;
-  width: number;
-  pixels: number;
-  latent: number;
-  /** Pixel values are 0..maxPixelValue (1: binary, Bernoulli pixels). */
-  maxPixelValue: number;
-  likelihood: LocalPixelLikelihood;
-  /** Logistic components per pixel (logistic-mixture only). */
-  components: number;
-  /** Hidden widths of the encoder and decoder, for building them (a user's own networks bring theirs). */
-  encoderHidden?: number;
-  decoderHidden?: number;
-  /** Features per pixel that the decoder gives the pixel network. */
-  features: number;
-  window: CausalWindow;
-  /** Hidden layer widths of the pixel network (relu). */
-  pixelHidden: number[];
-}
 
 /**
  * The window context, features per pixel. The sum layer's name is the one tfjs gave it, unasked,

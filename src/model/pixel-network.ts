@@ -14,8 +14,7 @@ import type { CausalWindow } from './causal-window.js';
 import { dense, deriveSeed } from './vae.js';
 import { bernoulliLogPmf } from './likelihoods.js';
 import { logisticMixtureLogPmf } from './logistic-mixture.js';
-
-export type LocalPixelLikelihood = 'bernoulli' | 'logistic-mixture';
+import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
 
 /** What a spec says of its pixel network. */
 export interface PixelNetworkShape {

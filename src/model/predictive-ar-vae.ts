@@ -12,36 +12,14 @@
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import { TRANSFORM_VALUES, predictiveContext } from '../autoregressive.js';
-import type { CausalWindow } from './causal-window.js';
+import type { PredictiveArVaeSpec } from './predictive-ar-vae-spec.js';
 import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Architecture, Networks } from './architecture.js';
 import { checkLocalArSpec, localArCodecModel, validateLocalAr } from './local-ar-codec.js';
-import { type LocalPixelLikelihood, type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
+import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
+import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
 import { buildEncoder, dense, deriveSeed, encoderOf, sized } from './vae.js';
 import { oneOf } from './spec-check.js';
-
-export interface PredictiveArVaeSpec {
-  name: string;
-  architecture: 'predictive-ar-vae';
-  height: number;
-  width: number;
-  pixels: number;
-  latent: number;
-  /** Pixel values are 0..maxPixelValue (1: binary, Bernoulli pixels). */
-  maxPixelValue: number;
-  likelihood: LocalPixelLikelihood;
-  /** Logistic components per pixel (logistic-mixture only). */
-  components: number;
-  /** Hidden widths of the encoder and decoder, for building them (a user's own networks bring theirs). */
-  encoderHidden?: number;
-  decoderHidden?: number;
-  /** Features the decoder gives the pixel network: one vector per image that every pixel reads, or one per pixel. */
-  features: number;
-  featuresPer: 'image' | 'pixel';
-  window: CausalWindow;
-  /** Hidden layer widths of the pixel network (relu). */
-  pixelHidden: number[];
-}
 
 export function predictiveInputs(spec: Pick<PredictiveArVaeSpec, 'featuresPer'>): PixelInputs {
   return { context: 'predictive', contextName: 'context', sumLayer: 'pixel_hidden_0_sum', sharedFeatures: spec.featuresPer === 'image' };

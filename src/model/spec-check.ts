@@ -12,12 +12,16 @@ export function invalidModel(message: string): never {
 
 type Fields = Record<string, unknown>;
 
-export function integerField(spec: Fields, key: string, min: number, max: number): number {
-  const value = spec[key];
+/** `value` as an integer in min..max; the message names it as `name` (a field, or a list's element). */
+function integer(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    invalidModel(`model spec: ${key} must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+    invalidModel(`model spec: ${name} must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+export function integerField(spec: Fields, key: string, min: number, max: number): number {
+  return integer(key, spec[key], min, max);
 }
 
 export function oneOf<T extends string>(spec: Fields, key: string, allowed: readonly T[]): T {
@@ -29,7 +33,7 @@ export function oneOf<T extends string>(spec: Fields, key: string, allowed: read
 export function integerList(spec: Fields, key: string, length: [number, number], min: number, max: number): number[] {
   const value = spec[key];
   if (!Array.isArray(value) || value.length < length[0] || value.length > length[1]) invalidModel(`model spec: ${key} must be a list of ${length[0]}..${length[1]} integers`);
-  return value.map((_, i) => integerField(value as unknown as Fields, String(i), min, max));
+  return value.map((element, i) => integer(`${key}[${i}]`, element, min, max));
 }
 
 export function objectField(spec: Fields, key: string): Fields {

@@ -1,8 +1,8 @@
 // The models bbans ships, each a spec of one of the architectures (src/model/architectures.ts):
 // the paper's two VAEs (Townsend et al. 2019) and the local autoregressive VAEs that beat them.
-import type { VaeSpec } from './factorized-vae.js';
-import type { LocalArVaeSpec } from './local-ar-vae.js';
-import type { PredictiveArVaeSpec } from './predictive-ar-vae.js';
+import type { VaeSpec } from './factorized-vae-spec.js';
+import type { LocalArVaeSpec } from './local-ar-vae-spec.js';
+import type { PredictiveArVaeSpec } from './predictive-ar-vae-spec.js';
 
 export type ModelSpec = VaeSpec | LocalArVaeSpec | PredictiveArVaeSpec;
 

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { filesIn, loadNetworks } from '../model/directory.js';
 import { saveNetworks } from '../model/io.js';
 import type { Vae } from '../model/architecture.js';
-import { vaeFingerprint } from '../models.js';
+import { vaeFingerprint } from '../model/fingerprint.js';
 import { toHex } from '../sha256.js';
 import { rngState, streamSeed } from './rng.js';
 import { type TrainSettings, upgradeSettings } from './settings.js';

@@ -13,12 +13,12 @@ import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBatch } from '../api.js';
 import { firstPixelAbove, isPixelArray, largestPixel, pixelBytes } from '../pixels.js';
-import { BbansError, invalidArgument } from '../errors.js';
+import { invalidArgument, invalidImages } from '../errors.js';
 import { ImageFileError, readImageFile } from '../data/image-file.js';
 import { useWasmBackend } from '../model/backend.js';
 import { MANIFEST_FILE } from '../model/manifest.js';
-import type { LocalPixelLikelihood } from '../model/local-ar-vae.js';
-import type { PixelLikelihood } from '../model/factorized-vae.js';
+import type { LocalPixelLikelihood } from '../model/local-ar-vae-spec.js';
+import type { PixelLikelihood } from '../model/factorized-vae-spec.js';
 import { architectureOf } from '../model/architectures.js';
 import { installTransposeFreeMatMul } from '../model/wasm-matmul.js';
 import { sha256, toHex } from '../sha256.js';
@@ -71,10 +71,6 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_SECONDS = 1800;
 export const DEFAULT_HELD_OUT_FRACTION = 0.1;
-
-function invalidImages(message: string): never {
-  throw new BbansError('INVALID_IMAGES', message);
-}
 
 interface LoadedImages {
   batch: ImageBatch;
