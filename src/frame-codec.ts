@@ -6,7 +6,7 @@ import { type ChainProgress, type HandOver, compressChains, decompressChains } f
 import { crc32 } from './crc32.js';
 import type { CodecModel } from './models.js';
 import type { StreamHeader } from './format/fields.js';
-import type { Frame } from './format/v2.js';
+import type { CodedFrame } from './format/coded-frame.js';
 import { type PixelArray, pixelBytes } from './pixels.js';
 
 /** What coding a frame needs beyond its images: the segment header's settings and the chain count. */
@@ -23,7 +23,7 @@ function checksumOf(data: PixelArray): number {
 }
 
 /** The frame's chain count, from its message's first word. */
-export function chainsOf(frame: Frame): number {
+export function chainsOf(frame: CodedFrame): number {
   return new DataView(frame.message.buffer, frame.message.byteOffset, 4).getUint32(0, true);
 }
 
@@ -35,19 +35,19 @@ export interface FramePixels {
 }
 
 /** What decodeFrames takes per frame: the frame, and where its decode stands if it was handed over. */
-export type FrameToDecode = Frame & { resume?: ChainProgress };
+export type FrameToDecode = CodedFrame & { resume?: ChainProgress };
 
 /**
  * Codes frames side by side (one batch for the networks; see compressChains): each frame's bytes
  * are the same as coded alone. With `handOver`, frames may be given away part-way (they come back
  * undefined here; handOver.take has them, by their index in `frames`).
  */
-export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[], handOver?: HandOver): Array<Frame | undefined> {
+export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[], handOver?: HandOver): Array<CodedFrame | undefined> {
   const inputs = frames.map(({ pixels, chains, resume }) => ({ data: Uint32Array.from(pixels), count: pixels.length / model.spec.pixels, chains, resume }));
   const messages = compressChains(model.latent(settings.likelihoodPrecision), inputs, settings, undefined, handOver);
   return frames.map(({ pixels }, i) => {
     const message = messages[i];
-    return message && { count: inputs[i]!.count, crc32: checksumOf(pixels), message };
+    return message && { kind: 'coded' as const, count: inputs[i]!.count, crc32: checksumOf(pixels), message };
   });
 }
 

@@ -4,7 +4,7 @@ export { compress, decompress, type PixelArray, type ImageBatch, type Decompress
 export { compressStream, decompressStream, compressChunks, decompressChunks, type CompressStreamOptions, type DecompressStreamOptions } from './streams.js';
 export { defaultChains, defaultFrameSize, type CompressOptions, type DecompressOptions, type ProgressCallback } from './options.js';
 export { loadModel, modelInfo, createModel, fingerprintOf, BEST_SHIPPED_MODEL, bestShippedModelFor, type CodecModel, type ModelInfo, type CustomModelOptions } from './models.js';
-export { VERSION as FORMAT_VERSION } from './format/v2.js';
+export { FORMAT_VERSION } from './format/versions.js';
 export { type StreamHeader, type SourceFormat } from './format/fields.js';
 export { describe, type FileDescription } from './describe.js';
 export { useWasmBackend as ready } from './model/backend.js';

@@ -67,6 +67,11 @@ export class ByteReader {
   }
 }
 
+/** The error for a file whose bytes contradict themselves (a length, a count, a tag, a checksum). */
+export function corrupt(detail: string): never {
+  throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${detail}`);
+}
+
 /** The chunks joined into one array. */
 export function concatBytes(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
