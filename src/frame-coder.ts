@@ -6,7 +6,8 @@
 // free with nothing waiting, a running job is asked to hand half its frames over part-way
 // (HandOver in src/chain.ts), so that threads of unequal speed finish together. A frame's bytes do
 // not depend on what it was coded beside, nor on where, so they are the same whoever codes them,
-// however grouped and handed over.
+// however grouped and handed over. Only coded frames come here: a stored frame needs no model
+// (decodeFrame in src/decompressor.ts unpacks it).
 import type { HandedOver } from './chain.js';
 import type { CodecModel } from './models.js';
 import type { CodedFrame } from './format/coded-frame.js';
