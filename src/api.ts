@@ -8,9 +8,8 @@ import { concatBytes } from './format/bytes.js';
 import type { SourceFormat, StreamHeader } from './format/fields.js';
 import { type FrameRef, type Layout, bytesSource, readLayout } from './format/layout.js';
 import { FrameCompressor } from './compressor.js';
-import { type DecodedFrame, FrameDecompressor } from './decompressor.js';
+import { type DecodedFrame, FrameDecompressor, decodeFrame } from './decompressor.js';
 import { coderFor } from './coders.js';
-import { settingsOf } from './frame-codec.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, MAX_IN_MEMORY_PIXELS, checkOptions, compressionPlan, inFlightFor, threadsOf } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { type ModelInfo, bestShippedModelFor, modelInfo } from './models.js';
@@ -216,7 +215,7 @@ export async function* decompressRange(layout: Layout, range: [number, number], 
   };
   try {
     for (const ref of wanted) {
-      await pipeline.add(async () => ({ ref, data: await coder.decode(settingsOf(ref.header), await ref.load()) }), ref.count * elementCount(ref.header.itemShape));
+      await pipeline.add(async () => ({ ref, data: await decodeFrame(coder, ref.header, await ref.load()) }), ref.count * elementCount(ref.header.itemShape));
       yield* trimmed(pipeline.finished());
     }
     yield* trimmed(await pipeline.drain());

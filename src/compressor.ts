@@ -1,5 +1,7 @@
 // Compression as a stream: pixels go in, in chunks of any size; out come the file's bytes, the
-// header first, each frame as soon as it and every frame before it are coded, and the index last.
+// header first, each frame as soon as it and every frame before it are coded (written as the
+// format's written version chooses: coded, or its pixels stored where that is smaller), and the
+// index last.
 // Frames are coded by a FrameCoder, several at a time (workers code them in parallel), but at
 // most `inFlight` wait at once, so memory stays bounded by a few frames however long the input.
 // The compressor owns its coder: close() lets it go.
@@ -7,7 +9,8 @@ import { BbansError } from './errors.js';
 import type { FrameCoder } from './frame-coder.js';
 import { type FrameSettings, settingsOf } from './frame-codec.js';
 import type { StreamHeader } from './format/fields.js';
-import { type Frame, type IndexEntry, writeFrame, writeHeader, writeIndex } from './format/v2.js';
+import type { IndexEntry } from './format/segment.js';
+import { WRITTEN } from './format/versions.js';
 import { elementCount } from './shape.js';
 import { type PixelArray, firstPixelAbove } from './pixels.js';
 import { Pipeline, type PipelineLimit } from './pipeline.js';
@@ -30,10 +33,17 @@ export interface FramingOptions {
   signal?: AbortSignal;
 }
 
+/** A frame's bytes as written, and its images. */
+interface FrameRecord {
+  record: Uint8Array;
+  count: number;
+}
+
 export class FrameCompressor {
   readonly #settings: FrameSettings;
   readonly #itemPixels: number;
-  readonly #pipeline: Pipeline<Frame>;
+  /** Each frame's record as the written version chooses it (coded, or stored when that is smaller). */
+  readonly #pipeline: Pipeline<FrameRecord>;
   readonly #entries: IndexEntry[] = [];
   #header: Uint8Array | undefined;
   #headerBytes: number;
@@ -47,7 +57,7 @@ export class FrameCompressor {
   constructor(private readonly coder: FrameCoder, header: StreamHeader, private readonly options: FramingOptions) {
     this.#settings = settingsOf(header);
     this.#itemPixels = elementCount(header.itemShape);
-    this.#header = writeHeader(header);
+    this.#header = WRITTEN.writeHeader(header);
     this.#headerBytes = this.#header.length;
     this.#staged = this.#newFrame();
     this.#pipeline = new Pipeline(options.inFlight, options.signal);
@@ -105,8 +115,8 @@ export class FrameCompressor {
     const out = this.#take();
     if (this.#filled > 0) await this.#submit(this.#staged.subarray(0, this.#filled));
     this.#filled = 0;
-    for (const frame of await this.#pipeline.drain()) out.push(this.#record(frame));
-    out.push(writeIndex(this.#headerBytes, this.#entries));
+    for (const frame of await this.#pipeline.drain()) out.push(this.#enter(frame));
+    out.push(WRITTEN.writeIndex(this.#headerBytes, this.#entries));
     return out;
   }
 
@@ -120,7 +130,7 @@ export class FrameCompressor {
     const images = pixels.length / this.#itemPixels;
     this.#images += images;
     const chains = Math.min(this.options.chains ?? this.options.chainsFor(images), images);
-    await this.#pipeline.add(() => this.coder.encode(this.#settings, pixels, chains), pixels.length);
+    await this.#pipeline.add(async () => ({ record: WRITTEN.writeFrame(await this.coder.encode(this.#settings, pixels, chains), pixels), count: images }), pixels.length);
   }
 
   /** The header (once) and every frame the pipeline has finished, in order, as bytes. */
@@ -128,14 +138,14 @@ export class FrameCompressor {
     const out: Uint8Array[] = [];
     if (this.#header) out.push(this.#header);
     this.#header = undefined;
-    for (const frame of this.#pipeline.finished()) out.push(this.#record(frame));
+    for (const frame of this.#pipeline.finished()) out.push(this.#enter(frame));
     return out;
   }
 
-  #record(frame: Frame): Uint8Array {
-    const record = writeFrame(frame);
-    this.#entries.push({ bytes: record.length, count: frame.count });
-    this.#written += frame.count;
+  /** A frame's record, entered in the index. */
+  #enter({ record, count }: FrameRecord): Uint8Array {
+    this.#entries.push({ bytes: record.length, count });
+    this.#written += count;
     this.options.onProgress?.(this.#written);
     return record;
   }

@@ -5,7 +5,9 @@
 import type { FrameCoder } from './frame-coder.js';
 import { settingsOf } from './frame-codec.js';
 import type { StreamHeader } from './format/fields.js';
+import type { Frame } from './format/frame.js';
 import { type ParsedFrame, StreamParser } from './format/parser.js';
+import { unpackStoredFrame } from './format/stored-frame.js';
 import type { PixelArray } from './pixels.js';
 import { elementCount } from './shape.js';
 import { Pipeline, type PipelineLimit } from './pipeline.js';
@@ -22,6 +24,11 @@ export interface DecompressingOptions {
   inFlight: PipelineLimit;
   onProgress?: (done: number) => void;
   signal?: AbortSignal;
+}
+
+/** A frame's pixels: a stored frame's unpacked here (it needs no model), a coded one's decoded by the coder. */
+export async function decodeFrame(coder: FrameCoder, header: StreamHeader, frame: Frame): Promise<PixelArray> {
+  return frame.kind === 'stored' ? unpackStoredFrame(frame, header) : coder.decode(settingsOf(header), frame);
 }
 
 export class FrameDecompressor {
@@ -61,7 +68,7 @@ export class FrameDecompressor {
     for (const { header: segment, frame } of frames) {
       const coder = this.#coder!;
       const pixels = frame.count * elementCount(segment.itemShape);
-      await this.#pipeline.add(async () => ({ header: segment, data: await coder.decode(settingsOf(segment), frame), count: frame.count }), pixels);
+      await this.#pipeline.add(async () => ({ header: segment, data: await decodeFrame(coder, segment, frame), count: frame.count }), pixels);
       out.push(...this.#counted(this.#pipeline.finished()));
     }
     return out;

@@ -15,8 +15,8 @@ export interface FileDescription {
     offset: number;
     bytes: number;
     header: StreamHeader;
-    /** `first` is the frame's first image in the whole file. */
-    frames: Array<{ first: number; count: number; offset: number; bytes: number; chains: number }>;
+    /** `first` is the frame's first image in the whole file; a stored frame (its pixels as they are) has 0 chains. */
+    frames: Array<{ first: number; count: number; offset: number; bytes: number; kind: 'coded' | 'stored'; chains: number }>;
   }>;
 }
 
@@ -30,9 +30,10 @@ export async function describe(file: Uint8Array | ByteSource): Promise<FileDescr
     bytes: source.size,
     segments: await Promise.all(layout.segments.map(async ({ version, offset, bytes, header, frames }) => ({
       version, offset, bytes, header,
-      frames: await Promise.all(frames.map(async (frame) => ({
-        first: frame.first, count: frame.count, offset: frame.offset, bytes: frame.bytes, chains: (await frame.prefix()).chains,
-      }))),
+      frames: await Promise.all(frames.map(async (frame) => {
+        const { kind, chains } = await frame.prefix();
+        return { first: frame.first, count: frame.count, offset: frame.offset, bytes: frame.bytes, kind, chains };
+      })),
     }))),
   };
 }

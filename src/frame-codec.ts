@@ -1,13 +1,13 @@
 // One frame, coded and decoded: a bits-back chain over a run of images, its checksum, and the
 // checks that make a bad frame fail loudly instead of decoding to wrong pixels. This is the unit
 // of work the coders (on the calling thread or on workers) run.
-import { BbansError, corrupt } from './errors.js';
 import { lanesOf } from './message.js';
+import { BbansError } from './errors.js';
 import { type ChainProgress, type HandOver, compressChains, decompressChains } from './chain.js';
 import { crc32 } from './crc32.js';
 import type { CodecModel } from './models.js';
 import type { StreamHeader } from './format/fields.js';
-import type { Frame } from './format/v2.js';
+import type { CodedFrame } from './format/coded-frame.js';
 import { type PixelArray, pixelBytes } from './pixels.js';
 
 /** What coding a frame needs beyond its images: the segment header's settings and the chain count. */
@@ -31,19 +31,19 @@ export interface FramePixels {
 }
 
 /** What decodeFrames takes per frame: the frame, and where its decode stands if it was handed over. */
-export type FrameToDecode = Frame & { resume?: ChainProgress };
+export type FrameToDecode = CodedFrame & { resume?: ChainProgress };
 
 /**
  * Codes frames side by side (one batch for the networks; see compressChains): each frame's bytes
  * are the same as coded alone. With `handOver`, frames may be given away part-way (they come back
  * undefined here; handOver.take has them, by their index in `frames`).
  */
-export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[], handOver?: HandOver): Array<Frame | undefined> {
+export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[], handOver?: HandOver): Array<CodedFrame | undefined> {
   const inputs = frames.map(({ pixels, chains, resume }) => ({ data: Uint32Array.from(pixels), count: pixels.length / model.spec.pixels, chains, resume }));
   const messages = compressChains(model.latent(settings.likelihoodPrecision), inputs, settings, undefined, handOver);
   return frames.map(({ pixels }, i) => {
     const message = messages[i];
-    return message && { count: inputs[i]!.count, crc32: checksumOf(pixels), message };
+    return message && { kind: 'coded' as const, count: inputs[i]!.count, crc32: checksumOf(pixels), message };
   });
 }
 
@@ -55,7 +55,7 @@ export function decodeFrames(model: CodecModel, settings: FrameSettings, frames:
   } catch (error) {
     // Settings the header allowed but the model's codecs refuse mean the file is not what we wrote.
     if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {
-      corrupt(error.message);
+      throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: ${error.message}`);
     }
     throw error;
   }

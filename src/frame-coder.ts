@@ -6,17 +6,18 @@
 // free with nothing waiting, a running job is asked to hand half its frames over part-way
 // (HandOver in src/chain.ts), so that threads of unequal speed finish together. A frame's bytes do
 // not depend on what it was coded beside, nor on where, so they are the same whoever codes them,
-// however grouped and handed over.
+// however grouped and handed over. Only coded frames come here: a stored frame needs no model
+// (decodeFrame in src/decompressor.ts unpacks it).
 import type { HandedOver } from './chain.js';
 import type { CodecModel } from './models.js';
-import type { Frame } from './format/v2.js';
+import type { CodedFrame } from './format/coded-frame.js';
 import type { PixelArray } from './pixels.js';
 import { lanesOf } from './message.js';
 import { type FramePixels, type FrameSettings, type FrameToDecode, decodeFrames, encodeFrames } from './frame-codec.js';
 
 export interface FrameCoder {
-  encode(settings: FrameSettings, pixels: PixelArray, chains: number): Promise<Frame>;
-  decode(settings: FrameSettings, frame: Frame): Promise<PixelArray>;
+  encode(settings: FrameSettings, pixels: PixelArray, chains: number): Promise<CodedFrame>;
+  decode(settings: FrameSettings, frame: CodedFrame): Promise<PixelArray>;
   /** Lets go of whatever the coder holds (workers, frames still waiting); it codes nothing after. */
   close(): void;
 }
@@ -30,7 +31,7 @@ export interface RunningJob<T> {
 
 /** Codes a job: several frames with the same settings, side by side; frames it hands over go to `onHandedOver` (by their index in `frames`). */
 export interface JobRunner {
-  encode(settings: FrameSettings, frames: FramePixels[], onHandedOver: (frames: HandedOver[]) => void): RunningJob<Frame>;
+  encode(settings: FrameSettings, frames: FramePixels[], onHandedOver: (frames: HandedOver[]) => void): RunningJob<CodedFrame>;
   decode(settings: FrameSettings, frames: FrameToDecode[], onHandedOver: (frames: HandedOver[]) => void): RunningJob<PixelArray>;
 }
 
@@ -43,7 +44,7 @@ export interface JobRunner {
 export const JOB_LANES = 128;
 
 type Waiting =
-  | { op: 'encode'; settings: FrameSettings; frame: FramePixels; lanes: number; resolve(frame: Frame): void; reject(error: unknown): void }
+  | { op: 'encode'; settings: FrameSettings; frame: FramePixels; lanes: number; resolve(frame: CodedFrame): void; reject(error: unknown): void }
   | { op: 'decode'; settings: FrameSettings; frame: FrameToDecode; lanes: number; resolve(data: PixelArray): void; reject(error: unknown): void };
 
 /** A job on a runner: its frames, those of them it still holds, and whether it was asked to hand over since it last did. */
@@ -157,7 +158,7 @@ export function batchingCoder(runners: number, runner: JobRunner): FrameCoder {
   };
 
   return {
-    encode: (settings, pixels, chains) => new Promise<Frame>((resolve, reject) => {
+    encode: (settings, pixels, chains) => new Promise<CodedFrame>((resolve, reject) => {
       queue.push({ op: 'encode', settings, frame: { pixels, chains }, lanes: chains, resolve, reject });
       schedule();
     }),

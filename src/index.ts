@@ -5,7 +5,7 @@ export { compressStream, decompressStream, compressChunks, decompressChunks, typ
 export { defaultChains, defaultFrameSize, type CompressOptions, type DecompressOptions } from './options.js';
 export { loadModel, modelInfo, createModel, BEST_SHIPPED_MODEL, bestShippedModelFor, type CodecModel, type ModelInfo, type CustomModelOptions } from './models.js';
 export { fingerprintOf } from './model/fingerprint.js';
-export { VERSION as FORMAT_VERSION } from './format/v2.js';
+export { FORMAT_VERSION } from './format/versions.js';
 export { type StreamHeader, type SourceFormat } from './format/fields.js';
 export { describe, type FileDescription } from './describe.js';
 export { useWasmBackend as ready } from './model/backend.js';

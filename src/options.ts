@@ -3,7 +3,7 @@
 // settings the caller asked for, or the call fails).
 import { invalidArgument, invalidImages, requireInteger } from './errors.js';
 import { MAX_SOURCE_HEADER, type SourceFormat, type StreamHeader } from './format/fields.js';
-import { MAX_FRAME_PIXELS } from './format/v2.js';
+import { MAX_FRAME_PIXELS } from './format/frames.js';
 import type { FramingOptions } from './compressor.js';
 import type { ProgressCallback } from './chain.js';
 import type { PipelineLimit } from './pipeline.js';

@@ -6,6 +6,7 @@ import { decompressChunks } from '../src/streams.js';
 import { writeIdx } from '../src/data/idx.js';
 import { writeNpy } from '../src/data/npy.js';
 import { putTogether, takeApart } from './format-edit.js';
+import type { CodedFrame } from '../src/format/coded-frame.js';
 import { loadModel } from '../src/models.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
 import { rng } from './random.js';
@@ -108,8 +109,8 @@ describe('decoding refuses what it cannot reproduce exactly', () => {
     await expectCode(decompress(new TextEncoder().encode('hello, world')), 'NOT_BBANS');
     await expectCode(decompress(new Uint8Array(0)), 'NOT_BBANS');
     const future = bytes.slice();
-    future[4] = 3;
-    await expectCode(decompress(future), 'UNSUPPORTED_VERSION', /version 3 is not supported \(this build reads versions 1 and 2\)/);
+    future[4] = 4;
+    await expectCode(decompress(future), 'UNSUPPORTED_VERSION', /version 4 is not supported \(this build reads versions 1, 2 and 3\)/);
     await expectCode(decompress(bytes.subarray(0, 20)), 'TRUNCATED');
     await expect(decompress(bytes.subarray(0, bytes.length - 4))).rejects.toBeInstanceOf(BbansError);
 
@@ -122,7 +123,7 @@ describe('decoding refuses what it cannot reproduce exactly', () => {
 
   it('refuses absurd headers and frames before allocating', async () => {
     const parts = takeApart(await compress(mnist8.slice(0, IMAGE), { model: 'mnist-8bit' }));
-    const frame = parts.frames[0]!;
+    const frame = parts.frames[0] as CodedFrame;
     const withFrame = (edit: Partial<typeof frame>) => putTogether({ ...parts, frames: [{ ...frame, ...edit }] });
     await expectCode(decompress(withFrame({ count: 2 ** 40 })), 'HEADER_LIMIT', /frame image count/);
     const chains = frame.message.slice();

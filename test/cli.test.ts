@@ -81,8 +81,8 @@ describe('bbans CLI', () => {
     expect((await bbans('compress', '-q', '--frame-size', '5', '--threads', '2', at('digits.idx'), '-o', at('f2.bbans'))).code).toBe(0);
     expect(await readFile(at('f2.bbans'))).toEqual(await readFile(at('f1.bbans')));
     const info = await bbans('info', '--frames', at('f1.bbans'));
-    expect(info.out).toMatch(/format +version 2, 1 segment, 3 frames of 2\.\.5 images/);
-    expect(info.out).toMatch(/^ +2 +10 +2 +\d+ +\d+ +2$/m);
+    expect(info.out).toMatch(/format +version 3, 1 segment, 3 frames of 2\.\.5 images\n/);
+    expect(info.out).toMatch(/^ +2 +10 +2 +\d+ +\d+ +coded +2$/m);
 
     expect((await bbans('decompress', '-q', '--range', '3:11', at('f1.bbans'), '-o', at('part.idx'))).code).toBe(0);
     const part = readIdx(new Uint8Array(await readFile(at('part.idx'))));
@@ -95,7 +95,7 @@ describe('bbans CLI', () => {
     const joined = bbansProcess(['compress', '-c', '-q', at('digits.idx'), at('part.idx')]);
     expect(joined.code, joined.stderr).toBe(0);
     await writeFile(at('joined.bbans'), joined.stdout);
-    expect((await bbans('info', at('joined.bbans'))).out).toMatch(/version 2, 2 segments, 2 frames.*\n(.*\n)*images +20 x 28x28/);
+    expect((await bbans('info', at('joined.bbans'))).out).toMatch(/version 3, 2 segments, 2 frames.*\n(.*\n)*images +20 x 28x28/);
     expect((await bbans('decompress', '-q', at('joined.bbans'), '-o', at('joined.idx'))).code).toBe(0);
     const both = readIdx(new Uint8Array(await readFile(at('joined.idx'))));
     expect(both.dims).toEqual([20, 28, 28]);

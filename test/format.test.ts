@@ -1,5 +1,6 @@
-// Format version 2: frames, the index, concatenation, random access, streaming, threads; version 1
-// still read; and what a decoder does with an index or frame that lies.
+// Format version 3: frames, the index, concatenation, random access, streaming, threads; versions 1
+// and 2 still read; and what a decoder does with an index or frame that lies. Stored frames, the
+// kind version 3 adds, have their own tests (test/stored-frames.test.ts).
 import { readFileSync } from 'node:fs';
 import { describe as group, expect, it } from 'vitest';
 import { BbansError, type BbansErrorCode, compress, compressChunks, compressStream, decompress, decompressChunks, decompressStream, describe } from '../src/index.js';
@@ -26,24 +27,61 @@ async function expectCode(promise: Promise<unknown>, code: BbansErrorCode, messa
   if (message) expect(error.message).toMatch(message);
 }
 
-group('format version 2', () => {
+const readFixture = (path: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${path}`, import.meta.url)));
+const v1File = readFixture('v1/mnist-test-0-8.idx.bbans');
+/** Written by bbans before version 3 (main at 3c807a1): images 0-7 as idx, frames of 3. */
+const v2File = readFixture('v2/mnist-test-0-8.idx.bbans');
+
+group('format version 3', () => {
   it('writes exactly the recorded bytes (a change to coded bits needs a new version and a new value)', async () => {
     const bytes = await compress(images(0, 8), { model: 'mnist-8bit-ar', chains: 2, frameSize: 3, threads: 0 });
-    expect(bytes.length).toBe(GOLDEN_V2_LENGTH);
-    expect(toHex(sha256(bytes))).toBe(GOLDEN_V2_SHA256);
+    expect(bytes.length).toBe(GOLDEN_LENGTH);
+    expect(toHex(sha256(bytes))).toBe(GOLDEN_SHA256);
+    // Version 3 changed nothing else in a file of coded frames: with its version byte set back, it is version 2's recorded file.
+    const asVersion2 = bytes.slice();
+    asVersion2[4] = 2;
+    expect(toHex(sha256(asVersion2))).toBe(GOLDEN_V2_SHA256);
     const info = await describe(bytes);
-    expect(info.segments.map((s) => s.version)).toEqual([2]);
-    expect(info.segments[0]!.frames.map((f) => [f.first, f.count, f.chains])).toEqual([[0, 3, 2], [3, 3, 2], [6, 2, 2]]);
+    expect(info.segments.map((s) => s.version)).toEqual([3]);
+    expect(info.segments[0]!.frames.map((f) => [f.first, f.count, f.kind, f.chains])).toEqual([[0, 3, 'coded', 2], [3, 3, 'coded', 2], [6, 2, 'coded', 2]]);
   });
 
-  it('still reads version 1 files', async () => {
-    const v1 = new Uint8Array(readFileSync(new URL('./fixtures/v1/mnist-test-0-8.idx.bbans', import.meta.url)));
-    const back = await decompress(v1);
-    expect(back.shape).toEqual([8, 28, 28]);
-    expect(back.source).toBe('idx');
-    expect(back.data).toEqual(images(0, 8));
-    expect((await decompress(v1, { images: [3, 5] })).data).toEqual(images(3, 5));
-    expect((await describe(v1)).segments.map((s) => [s.version, s.frames.length])).toEqual([[1, 1]]);
+  it('writes exactly the recorded bytes for a stored frame beside a coded one', async () => {
+    // Two binarized digits (coded), then two images of fair coin flips, which the model codes above 1 bit a pixel (stored, 1 bit each).
+    const random = rng(7);
+    const binary = new Uint8Array(4 * IMAGE);
+    binary.set(loadBinarizedMnistTest().pixels.subarray(0, 2 * IMAGE));
+    for (let i = 2 * IMAGE; i < binary.length; i++) binary[i] = random() < 0.5 ? 1 : 0;
+    const bytes = await compress(binary, { model: 'mnist-binary-ar', frameSize: 2, threads: 0 });
+    expect(bytes.length).toBe(GOLDEN_STORED_LENGTH);
+    expect(toHex(sha256(bytes))).toBe(GOLDEN_STORED_SHA256);
+    expect((await describe(bytes)).segments[0]!.frames.map((f) => [f.kind, f.bytes])).toEqual([['coded', 77], ['stored', 10 + (2 * IMAGE) / 8]]);
+    expect((await decompress(bytes)).data).toEqual(binary);
+  });
+
+  it('still reads version 1 and 2 files, whole and in part, on workers and on the calling thread', async () => {
+    for (const [file, version, frames] of [[v1File, 1, 1], [v2File, 2, 3]] as const) {
+      for (const threads of [0, 2]) {
+        const back = await decompress(file, { threads });
+        expect(back.shape).toEqual([8, 28, 28]);
+        expect(back.source).toBe('idx');
+        expect(back.data).toEqual(images(0, 8));
+        expect((await decompress(file, { images: [3, 7], threads })).data).toEqual(images(3, 7));
+      }
+      expect((await describe(file)).segments.map((s) => [s.version, s.frames.map((f) => f.kind)])).toEqual([[version, Array(frames).fill('coded')]]);
+    }
+  });
+
+  it('joins version 2 and version 3 segments, either way round', async () => {
+    const v3 = await compress(images(8, 20), { model: 'mnist-8bit-ar', frameSize: 5, source: 'idx' });
+    for (const [file, expected] of [[concatBytes([v2File, v3]), images(0, 20)], [concatBytes([v3, v2File]), concatBytes([images(8, 20), images(0, 8)])]] as const) {
+      expect((await describe(file)).segments.map((s) => s.version)).toEqual(file[4] === 2 ? [2, 3] : [3, 2]);
+      expect((await decompress(file)).data).toEqual(expected);
+      expect((await decompress(file, { images: [6, 14] })).data).toEqual(expected.subarray(6 * IMAGE, 14 * IMAGE));
+      const streamed = [];
+      for await (const batch of decompressChunks([file.subarray(0, 1000), file.subarray(1000)])) streamed.push(batch.data as Uint8Array);
+      expect(concatBytes(streamed)).toEqual(expected);
+    }
   });
 
   it('writes the same bytes on the calling thread and on 1 or 2 workers', async () => {
@@ -92,8 +130,9 @@ group('format version 2', () => {
       await expectCode(decompress(mixed), 'CORRUPT_MESSAGE', /differ in model/);
       await expectCode(decompress(mixed, { images: [0, 1] }), 'CORRUPT_MESSAGE', /differ in model/);
     }
-    const v1 = new Uint8Array(readFileSync(new URL('./fixtures/v1/mnist-test-0-8.idx.bbans', import.meta.url)));
-    await expectCode(decompress(concatBytes([a, v1])), 'CORRUPT_MESSAGE', /version-1 file joined/);
+    for (const reader of [(file: Uint8Array) => decompress(file), (file: Uint8Array) => decompress(file, { images: [0, 1] }), describe]) {
+      await expectCode(reader(concatBytes([a, v1File])), 'CORRUPT_MESSAGE', /version-1 file joined after a bbans segment/);
+    }
   });
 
   it('reads a file in chunks of any size, and streams both ways with Web Streams and iterables', async () => {
@@ -145,7 +184,7 @@ group('format version 2', () => {
   });
 });
 
-group('hostile version-2 files', () => {
+group('hostile files', () => {
   const indexAt = (bytes: Uint8Array): number => bytes.length - 8 - new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 4).getUint32(0, true);
 
   it('a lying index, trailer or frame is refused by every reader, in bounded time', async () => {
@@ -189,11 +228,35 @@ group('hostile version-2 files', () => {
     }
   });
 
+  it('bytes after the last segment are reported as such, with their count; a file cut short as truncated', async () => {
+    const bytes = await compress(images(0, 30), { model: 'mnist-8bit-ar', frameSize: 10 });
+    const readers: Array<(file: Uint8Array) => Promise<unknown>> = [
+      (file) => decompress(file),
+      (file) => decompress(file, { images: [0, 1] }),
+      (file) => describe(file),
+      // The bytes after the segment arrive in two chunks, and are counted across them.
+      async (file) => { for await (const _ of decompressChunks([file.subarray(0, 500), file.subarray(500, bytes.length + 2), file.subarray(bytes.length + 2)])); },
+    ];
+    for (const read of readers) {
+      for (const junk of [Uint8Array.of(0), Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9), new TextEncoder().encode('\nsome text a tool appended\n')]) {
+        const message = new RegExp(`^corrupt bbans file: ${junk.length} bytes after the end of the last bbans segment \\(at byte ${bytes.length}\\)`);
+        await expectCode(read(concatBytes([bytes, junk])), 'CORRUPT_MESSAGE', message);
+      }
+      // What follows does start as a segment: then it is one cut short.
+      await expectCode(read(concatBytes([bytes, bytes.subarray(0, 30)])), 'TRUNCATED', /ends inside/);
+      await expectCode(read(bytes.subarray(0, bytes.length - 3)), 'TRUNCATED', /^truncated bbans file/);
+    }
+  });
+
   function info0(bytes: Uint8Array): number {
     // The first frame starts right after the header, whose length the index records (its second byte).
     return bytes[indexAt(bytes) + 1]!;
   }
 });
 
-const GOLDEN_V2_LENGTH = 998;
+const GOLDEN_LENGTH = 998;
+const GOLDEN_SHA256 = 'bfccedc368537c3e3a9fc26d7634d73aefc49e6564fc6ccc78aee39e0247690d';
+/** The same images' file as version 2 wrote it (its length was the same). */
 const GOLDEN_V2_SHA256 = 'e2f38b3ce5a847f654841adeddfa938ce4cc02c3d025423afe88703bd9530c06';
+const GOLDEN_STORED_LENGTH = 348;
+const GOLDEN_STORED_SHA256 = '91876bdc4b4f75349a2a9bef7fcd9ce6cf7f8461cf006aded76da2f7430e033a';

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { type JobRunner, batchingCoder } from '../src/frame-coder.js';
 import type { FramePixels, FrameSettings } from '../src/frame-codec.js';
-import type { Frame } from '../src/format/v2.js';
+import type { CodedFrame } from '../src/format/coded-frame.js';
 
 const settings: FrameSettings = { binsLog2: 12, posteriorPrecision: 28, likelihoodPrecision: 20, pixelBytes: 1 };
-const frameOf = (frame: FramePixels): Frame => ({ count: frame.pixels[0]!, crc32: frame.resume?.batches ?? 0, message: new Uint8Array(4) });
+const frameOf = (frame: FramePixels): CodedFrame => ({ kind: 'coded', count: frame.pixels[0]!, crc32: frame.resume?.batches ?? 0, message: new Uint8Array(4) });
 
 describe('frame scheduler', () => {
   it('a runner left idle takes over half of a slow job, which then ends with the rest', async () => {
@@ -16,7 +16,7 @@ describe('frame scheduler', () => {
         jobs.push(frames);
         const slow = jobs.length === 2;
         let handOver = () => {};
-        const result = new Promise<Array<Frame | undefined>>((resolve) => {
+        const result = new Promise<Array<CodedFrame | undefined>>((resolve) => {
           if (!slow) return void setTimeout(() => resolve(frames.map(frameOf)), 5);
           // The slow job codes only when asked to hand over: its later half leaves at batch 7.
           handOver = () => {
@@ -46,7 +46,7 @@ describe('frame scheduler', () => {
         if (calls === 1) return { result: Promise.resolve(frames.map(frameOf)), handOver() {} };
         if (calls === 3) return { result: Promise.resolve(frames.map(frameOf)), handOver() {} };
         let fail = () => {};
-        const result = new Promise<Array<Frame | undefined>>((_, reject) => (fail = () => reject(new Error('worker died'))));
+        const result = new Promise<Array<CodedFrame | undefined>>((_, reject) => (fail = () => reject(new Error('worker died'))));
         return { result, handOver: () => { onHandedOver([{ chain: 1, progress: { message: new Uint8Array(8), batches: 5 } }]); setTimeout(fail, 5); } };
       },
       decode: () => { throw new Error('not used'); },

@@ -28,7 +28,8 @@ function readIdxOrFail(bytes: Uint8Array, path: string): { dims: number[]; data:
 }
 
 export const INFO_USAGE = `usage: bbans info [--model M] [--frames] FILE   what a .bbans file holds
-  Reads the headers and indexes only (nothing is decoded). --frames lists every frame.
+  Reads the headers and indexes only (nothing is decoded). --frames lists every frame and its
+  kind: coded, or stored (its pixels as they are, where coding would have made it larger).
   With --model (a model directory or a shipped model's name), also checks that the file was made
   with that model (MODEL_MISMATCH otherwise) and prints the model's held-out rate.`;
 
@@ -41,7 +42,8 @@ export async function infoCommand(argv: string[]): Promise<void> {
   const pixels = count * elementCount(header.itemShape);
   const versions = [...new Set(info.segments.map((s) => s.version))].join(', ');
   const sizes = frames.map((f) => f.count);
-  console.log(`format            version ${versions}, ${info.segments.length} segment${info.segments.length === 1 ? '' : 's'}, ${frames.length} frame${frames.length === 1 ? '' : 's'}${sizes.length ? ` of ${Math.min(...sizes)}..${Math.max(...sizes)} images` : ''}
+  const stored = frames.filter((f) => f.kind === 'stored').length;
+  console.log(`format            version ${versions}, ${info.segments.length} segment${info.segments.length === 1 ? '' : 's'}, ${frames.length} frame${frames.length === 1 ? '' : 's'}${sizes.length ? ` of ${Math.min(...sizes)}..${Math.max(...sizes)} images` : ''}${stored ? ` (${stored} stored as pixels)` : ''}
 model             ${header.modelName} (fingerprint ${toHex(header.fingerprint)})
 source            ${header.source}, ${8 * header.pixelBytes}-bit pixels
 images            ${count} x ${header.itemShape.join('x')}
@@ -49,8 +51,8 @@ latent bins       2^${header.binsLog2}
 precisions        posterior ${header.posteriorPrecision}, likelihood ${header.likelihoodPrecision}
 size              ${info.bytes} bytes, ${pixels ? ((8 * info.bytes) / pixels).toFixed(4) : '-'} bits/pixel`);
   if (values.frames) {
-    console.log('frame     first    images      offset       bytes  chains');
-    frames.forEach((f, i) => console.log([[i, 5], [f.first, 9], [f.count, 9], [f.offset, 11], [f.bytes, 11], [f.chains, 7]].map(([v, w]) => String(v).padStart(w!)).join(' ')));
+    console.log('frame     first    images      offset       bytes    kind  chains');
+    frames.forEach((f, i) => console.log(([[i, 5], [f.first, 9], [f.count, 9], [f.offset, 11], [f.bytes, 11], [f.kind, 7], [f.kind === 'stored' ? '-' : f.chains, 7]] as const).map(([v, w]) => String(v).padStart(w)).join(' ')));
   }
   if (values.model === undefined) return;
   const model = await loadModel(values.model as string);

@@ -1,4 +1,4 @@
-// Format version 1, read only (bbans writes version 2): one header, then one chain's message.
+// Format version 1, read only (bbans writes version 3): one header, then one chain's message.
 //
 //   magic "BBAN" | version 1 | source u8 | model name (u8 length + ASCII) | model fingerprint (16 bytes)
 //   | binsLog2 u8 | posteriorPrecision u8 | likelihoodPrecision u8 | chains varint | count varint
@@ -10,25 +10,15 @@ import { BbansError } from '../errors.js';
 import { MAX_LANES } from '../message.js';
 import { elementCount } from '../shape.js';
 import { ByteReader } from './bytes.js';
+import { type CodedFrame, maxTailWords } from './coded-frame.js';
 import { MAGIC, type StreamHeader, readItemShape, readModelFields, readSourceHeader } from './fields.js';
-import { type Frame, maxTailWords } from './v2.js';
+import type { WholeFilePrefix, WholeFileVersion } from './version.js';
 
-export const VERSION = 1;
 /** Version 1's limit: 2^28 pixels in a file. */
 const MAX_TOTAL_PIXELS = 2 ** 28;
 
-export interface V1Prefix {
-  header: StreamHeader;
-  count: number;
-  crc32: number;
-  /** Where the message starts. */
-  messageOffset: number;
-  /** The longest message a file of this header can hold (more is corrupt). */
-  maxMessageBytes: number;
-}
-
 /** Reads the header of a version-1 file (TRUNCATED if `bytes` ends inside it). */
-export function readV1Prefix(bytes: Uint8Array): V1Prefix {
+function readPrefix(bytes: Uint8Array): WholeFilePrefix & { crc32: number } {
   const r = new ByteReader(bytes, MAGIC.length + 1, 'bbans header');
   const fields = readModelFields(r);
   const chains = r.varint('chain count', MAX_LANES);
@@ -46,10 +36,12 @@ export function readV1Prefix(bytes: Uint8Array): V1Prefix {
 }
 
 /** A whole version-1 file as its header and its one frame (no frame for a file of no images). */
-export function readV1(bytes: Uint8Array): { header: StreamHeader; frames: Frame[] } {
-  const prefix = readV1Prefix(bytes);
+function read(bytes: Uint8Array): { header: StreamHeader; frames: CodedFrame[] } {
+  const prefix = readPrefix(bytes);
   const message = bytes.subarray(prefix.messageOffset);
   if (message.length > prefix.maxMessageBytes) throw new BbansError('CORRUPT_MESSAGE', `corrupt bbans file: a message of ${message.length} bytes for ${prefix.count} images`);
   if (prefix.count === 0) return { header: prefix.header, frames: [] };
-  return { header: prefix.header, frames: [{ count: prefix.count, crc32: prefix.crc32, message }] };
+  return { header: prefix.header, frames: [{ kind: 'coded', count: prefix.count, crc32: prefix.crc32, message }] };
 }
+
+export const V1: WholeFileVersion = { version: 1, layout: 'whole-file', readPrefix, read };

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { train } from '../../src/train/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as core from '../../src/core.js';
-import { compress, decompress } from '../../src/index.js';
+import { compress, decompress, describe as describeFile } from '../../src/index.js';
 import { loadBinarizedMnistTest, loadMnistImages, MNIST_PIXELS } from '../../src/data/mnist.js';
 import { sha256, toHex } from '../../src/sha256.js';
 import { type DemoSession, haveChromium, openDemo } from './browser.js';
 import { goldenAutoregressiveMessage, goldenMessage, goldenPredictiveMessage } from '../golden-message.js';
+import { rng } from '../random.js';
 
 const COUNT = 20;
 const GOLDEN_MODULE = '/test/golden-message.js';
@@ -95,18 +96,22 @@ describe.skipIf(!haveChromium)('Node <-> browser', () => {
   }
 
   it('frames coded on Web Workers in the page: the same bytes as Node for 0, 1 and 2 threads, and ranges decode', async () => {
+    // 250 digits, then 50 images of noise: its frame is stored (its pixels as they are), the others coded.
     const images = Uint8Array.from(loadMnistImages('test').pixels.subarray(0, 300 * MNIST_PIXELS));
+    const random = rng(5);
+    images.subarray(250 * MNIST_PIXELS).forEach((_, i, noise) => (noise[i] = Math.floor(random() * 256)));
     const nodeBytes = await compress(images, { model: 'mnist-8bit-ar', frameSize: 50 });
+    expect((await describeFile(nodeBytes)).segments[0]!.frames.map((f) => f.kind)).toEqual([...Array(5).fill('coded'), 'stored']);
     const page: { hashes: string[]; range: number[] } = await demo.page.evaluate(async ([pixels, fileFromNode]) => {
       const bbans = (window as any).bbans;
       const hex = async (bytes: Uint8Array<ArrayBuffer>) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
       const hashes = [];
       for (const threads of [0, 1, 2]) hashes.push(await hex(await bbans.compress(Uint8Array.from(pixels as number[]), { model: 'mnist-8bit-ar', frameSize: 50, threads })));
-      const range = await bbans.decompress(Uint8Array.from(fileFromNode as number[]), { images: [45, 120] });
+      const range = await bbans.decompress(Uint8Array.from(fileFromNode as number[]), { images: [45, 270] });
       return { hashes, range: Array.from(range.data as Uint8Array) };
     }, [Array.from(images), Array.from(nodeBytes)] as const);
     expect(page.hashes).toEqual([0, 1, 2].map(() => toHex(sha256(nodeBytes))));
-    expect(Uint8Array.from(page.range)).toEqual(images.subarray(45 * MNIST_PIXELS, 120 * MNIST_PIXELS));
+    expect(Uint8Array.from(page.range)).toEqual(images.subarray(45 * MNIST_PIXELS, 270 * MNIST_PIXELS));
     expect(demo.errors).toEqual([]);
   });
 
