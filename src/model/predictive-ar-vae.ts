@@ -55,8 +55,12 @@ export function predictiveLogLikelihood(spec: PredictiveArVaeSpec, networks: Net
   return tf.tidy(() => {
     const images = batch.pixels.shape[0];
     const rows = images * spec.pixels;
-    // With features per image, every pixel of an image reads the image's.
-    const perPixel = spec.featuresPer === 'image' ? tf.reshape(tf.tile(tf.expandDims(features, 1), [1, spec.pixels, 1]), [rows, spec.features]) : tf.reshape(features, [rows, spec.features]);
+    // With features per image, every pixel of an image reads the image's, broadcast by an add to
+    // zeros: its gradient is one sum, where tile's and broadcastTo's take a slice per pixel (3 s of a
+    // 4 s step at 32x32 on wasm).
+    const perPixel = spec.featuresPer === 'image'
+      ? tf.reshape(tf.add(tf.zeros([images, spec.pixels, spec.features]), tf.expandDims(features, 1)), [rows, spec.features])
+      : tf.reshape(features, [rows, spec.features]);
     const logPmf = pixelLogPmf(spec, networks.pixel!, tf.reshape(batch.pixels, [rows, 1]), batch.context, perPixel, batch, training);
     return tf.sum(tf.reshape(logPmf, [images, spec.pixels]), 1) as tf.Tensor1D;
   });
