@@ -14,7 +14,7 @@ export const USAGE = `usage: bbans train --data FILE --out DIR [options]     a m
   --shape H,W        the image shape of raw pixel files
   --max-value N      the pixel range 0..N the model takes (default: the largest value in --data)
   --architecture A   local-ar-vae (default: the local autoregressive VAE), predictive-ar-vae (for natural images) or vae (the paper's)
-  --likelihood L     local-ar-vae: logistic-mixture or bernoulli; vae: beta-binomial, categorical
+  --likelihood L     local-ar-vae, predictive-ar-vae: logistic-mixture or bernoulli; vae: beta-binomial, categorical
                      or bernoulli (default: bernoulli for 0/1 pixels, else the first)
   --name NAME        the model's name, stored in every file it writes (default: DIR's name)
   --epochs N         stop after N epochs in all
