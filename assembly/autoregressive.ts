@@ -18,7 +18,7 @@
 
 import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
 import { EXHAUSTED } from './coder';
-import { CONTEXT_PREDICTIVE, TRANSFORM_VALUES, contextWidth, predictiveContext } from './pixel-context';
+import { CONTEXT_PREDICTIVE, ContextLayout, TRANSFORM_VALUES, contextWidth, predictiveContexts } from './pixel-context';
 
 /** The likelihood kinds (src/autoregressive.ts: KIND); anything but Bernoulli is the logistic mixture. */
 export const KIND_BERNOULLI: u32 = 0;
@@ -527,17 +527,17 @@ const MODE_LOG_PROBABILITIES: u32 = 3;
 /**
  * Writes pixel t's network inputs for every lane: its context from `symbols` ([pixel][lanes]),
  * then features ([lanes][pixel][feature] as the decoder network gives them, or [lanes][feature]
- * when shared); a predictive context's output transform for each lane goes to `transforms`.
+ * when shared); a predictive context's output transforms go where `context` says.
  */
-function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, computed: u32, input: usize, stride: usize, transforms: usize): void {
+function gatherInputs(pm: PixelModel, t: u32, symbols: usize, features: usize, lanes: u32, computed: u32, input: usize, stride: usize, context: ContextLayout): void {
   const y = <i32>(t / pm.width);
   const x = <i32>(t % pm.width);
   const columns = contextWidth(pm.context, pm.neighbours);
   if (pm.context == CONTEXT_PREDICTIVE) {
-    for (let lane: u32 = 0; lane < lanes; lane++) {
-      const at = <usize>lane << 2;
-      predictiveContext(symbols + at, lanes, pm.height, pm.width, pm.maxValue, pm.offsets, pm.neighbours, y, x, input + at, stride, transforms + <usize>lane * (TRANSFORM_VALUES << 2));
-    }
+    context.values = symbols;
+    context.inputs = input;
+    context.columnStride = stride;
+    predictiveContexts(context, pm.height, pm.width, pm.maxValue, pm.offsets, pm.neighbours, y, x);
     for (let j: u32 = 0; j < columns; j++) memory.fill(input + <usize>j * stride + (<usize>lanes << 2), 0, <usize>(computed - lanes) << 2);
   } else {
     gatherWindow(pm, y, x, symbols, lanes, computed, input, stride);
@@ -705,6 +705,15 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   const scratch = heap.alloc(<usize>2 * pm.widest * stride);
   memory.fill(scratch, 0, <usize>2 * pm.widest * stride);
   const transforms = heap.alloc(<usize>computed * (TRANSFORM_VALUES << 2));
+  // The predictive context's lanes: [pixel][lane] values, inputs [input][lanes], a transform each.
+  const context = changetype<ContextLayout>(heap.alloc(offsetof<ContextLayout>()));
+  context.pixelStride = lanes;
+  context.laneStride = 1;
+  context.lanes = lanes;
+  context.inputLaneStride = 4;
+  context.transforms = transforms;
+  context.transformLaneStride = TRANSFORM_VALUES << 2;
+  context.scratch = heap.alloc(<usize>lanes * 12);
   distribution.total = <u64>1 << precision;
   distribution.maxValue = pm.maxValue;
   distribution.spare = <f64>((<u64>1 << precision) - pm.maxValue - 1);
@@ -715,7 +724,7 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   let result: i32 = -1;
   for (let step: u32 = 0; step < pixels && result == -1; step++) {
     const t = mode == MODE_PUSH ? pixels - 1 - step : step;
-    gatherInputs(pm, t, known, features, lanes, computed, scratch, stride, transforms);
+    gatherInputs(pm, t, known, features, lanes, computed, scratch, stride, context);
     const outputs = evaluate(pm, scratch, computed);
     for (let j: u32 = 0; j < lanes; j++) {
       const lane = mode == MODE_POP ? lanes - 1 - j : j;
@@ -784,6 +793,8 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   }
   heap.free(scratch);
   heap.free(transforms);
+  heap.free(context.scratch);
+  heap.free(changetype<usize>(context));
   return result;
 }
 

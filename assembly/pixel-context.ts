@@ -33,52 +33,97 @@ export function contextWidth(kind: u32, neighbours: u32): u32 {
 }
 
 @inline
-function valueAt(values: usize, pixelStride: u32, width: u32, y: i32, x: i32): i32 {
-  return <i32>load<u32>(values + ((<usize>(<u32>y * width + <u32>x) * pixelStride) << 2));
-}
-
-@inline
 function medianPrediction(w: i32, n: i32, nw: i32): i32 {
   const high = max<i32>(w, n);
   const low = min<i32>(w, n);
   return nw >= high ? low : nw <= low ? high : w + n - nw;
 }
 
+/** Where predictiveContexts reads and writes: the strides of its lanes (images) through values, inputs and transforms. */
+@unmanaged
+export class ContextLayout {
+  /** u32 values: pixel p of lane l at values + (p * pixelStride + l * laneStride) * 4. */
+  values: usize;
+  pixelStride: u32;
+  laneStride: u32;
+  lanes: u32;
+  /** f32 inputs: input i of lane l at inputs + i * columnStride + l * inputLaneStride. */
+  inputs: usize;
+  columnStride: usize;
+  inputLaneStride: usize;
+  /** TRANSFORM_VALUES f32 of lane l at transforms + l * transformLaneStride. */
+  transforms: usize;
+  transformLaneStride: usize;
+  /** Scratch of 12 bytes a lane: each lane's base (i32), then the inverse of its unit (f64). */
+  scratch: usize;
+}
+
+/** Lane 0's value of pixel (y, x). */
+@inline
+function addressOf(layout: ContextLayout, width: u32, y: i32, x: i32): usize {
+  return layout.values + ((<usize>(<u32>y * width + <u32>x) * layout.pixelStride) << 2);
+}
+
 /**
- * Writes pixel (y, x)'s predictive context, input i at out + i * columnStride, from `values` (u32,
- * pixel p of the image at values + p * pixelStride * 4, every pixel before (y, x) in raster order
- * known), and its output transform (TRANSFORM_VALUES f32) at `transform`. `offsets` holds the
- * window's (dy, dx) i32 pairs.
+ * Writes pixel (y, x)'s predictive context and output transform for every lane of `layout`,
+ * every pixel before (y, x) in raster order known. `offsets` holds the window's (dy, dx) i32
+ * pairs. The lanes go one neighbour at a time, its address and whether it is inside the image
+ * being the same for all of them.
  */
-export function predictiveContext(
-  values: usize, pixelStride: u32, height: u32, width: u32, maxValue: u32,
-  offsets: usize, neighbours: u32, y: i32, x: i32, out: usize, columnStride: usize, transform: usize,
+export function predictiveContexts(
+  layout: ContextLayout, height: u32, width: u32, maxValue: u32, offsets: usize, neighbours: u32, y: i32, x: i32,
 ): void {
   const inverse = 1.0 / <f64>maxValue;
+  const lanes = layout.lanes;
+  const laneBytes = <usize>layout.laneStride << 2;
   const hasN = y > 0;
   const hasW = x > 0;
-  const n = hasN ? valueAt(values, pixelStride, width, y - 1, x) : hasW ? valueAt(values, pixelStride, width, y, x - 1) : 0;
-  const w = hasW ? valueAt(values, pixelStride, width, y, x - 1) : n;
-  const nw = hasN && hasW ? valueAt(values, pixelStride, width, y - 1, x - 1) : hasN ? n : w;
-  const ne = hasN && <u32>(x + 1) < width ? valueAt(values, pixelStride, width, y - 1, x + 1) : n;
-  const base = medianPrediction(w, n, nw);
-  const activity = abs<i32>(w - nw) + abs<i32>(n - nw) + abs<i32>(n - ne);
-  const scale = (<f64>activity + SCALE_FLOOR) * inverse;
-  const inverseUnit = 1.0 / (<f64>activity + SCALE_FLOOR);
-  store<f32>(transform, <f32>(<f64>base * inverse));
-  store<f32>(transform, <f32>scale, 4);
-  store<f32>(transform, <f32>Math.log(scale), 8);
-  const extra = out + <usize>neighbours * columnStride;
-  store<f32>(extra, <f32>(<f64>activity * inverse));
-  store<f32>(extra + columnStride, <f32>(<f64>base * inverse));
-  store<f32>(extra + 2 * columnStride, y == 0 ? 1 : 0);
-  store<f32>(extra + 3 * columnStride, x == 0 ? 1 : 0);
-  store<f32>(extra + 4 * columnStride, <u32>(x + 1) == width ? 1 : 0);
+  // The predictor's neighbours by the border rule, as addresses (0: the value 0).
+  const nAt: usize = hasN ? addressOf(layout, width, y - 1, x) : hasW ? addressOf(layout, width, y, x - 1) : 0;
+  const wAt: usize = hasW ? addressOf(layout, width, y, x - 1) : nAt;
+  const nwAt: usize = hasN && hasW ? addressOf(layout, width, y - 1, x - 1) : hasN ? nAt : wAt;
+  const neAt: usize = hasN && <u32>(x + 1) < width ? addressOf(layout, width, y - 1, x + 1) : nAt;
+  const bases = layout.scratch;
+  const units = layout.scratch + (<usize>lanes << 2);
+  const extra = layout.inputs + <usize>neighbours * layout.columnStride;
+  const top: f32 = y == 0 ? 1 : 0;
+  const left: f32 = x == 0 ? 1 : 0;
+  const right: f32 = <u32>(x + 1) == width ? 1 : 0;
+  for (let lane: u32 = 0; lane < lanes; lane++) {
+    const from = <usize>lane * laneBytes;
+    const n: i32 = nAt ? <i32>load<u32>(nAt + from) : 0;
+    const w: i32 = wAt ? <i32>load<u32>(wAt + from) : 0;
+    const nw: i32 = nwAt ? <i32>load<u32>(nwAt + from) : 0;
+    const ne: i32 = neAt ? <i32>load<u32>(neAt + from) : 0;
+    const base = medianPrediction(w, n, nw);
+    const activity = abs<i32>(w - nw) + abs<i32>(n - nw) + abs<i32>(n - ne);
+    const scale = (<f64>activity + SCALE_FLOOR) * inverse;
+    store<i32>(bases + (<usize>lane << 2), base);
+    store<f64>(units + (<usize>lane << 3), 1.0 / (<f64>activity + SCALE_FLOOR));
+    const transform = layout.transforms + <usize>lane * layout.transformLaneStride;
+    store<f32>(transform, <f32>(<f64>base * inverse));
+    store<f32>(transform, <f32>scale, 4);
+    store<f32>(transform, <f32>Math.log(scale), 8);
+    const out = extra + <usize>lane * layout.inputLaneStride;
+    store<f32>(out, <f32>(<f64>activity * inverse));
+    store<f32>(out + layout.columnStride, <f32>(<f64>base * inverse));
+    store<f32>(out + 2 * layout.columnStride, top);
+    store<f32>(out + 3 * layout.columnStride, left);
+    store<f32>(out + 4 * layout.columnStride, right);
+  }
   for (let j: u32 = 0; j < neighbours; j++) {
     const yy = y + load<i32>(offsets + (<usize>j << 3));
     const xx = x + load<i32>(offsets + (<usize>j << 3), 4);
-    const inside = yy >= 0 && xx >= 0 && xx < <i32>width && yy < <i32>height;
-    store<f32>(out + <usize>j * columnStride, inside ? <f32>(<f64>(valueAt(values, pixelStride, width, yy, xx) - base) * inverseUnit) : 0);
+    const column = layout.inputs + <usize>j * layout.columnStride;
+    if (yy < 0 || xx < 0 || xx >= <i32>width || yy >= <i32>height) {
+      for (let lane: u32 = 0; lane < lanes; lane++) store<f32>(column + <usize>lane * layout.inputLaneStride, 0);
+      continue;
+    }
+    const source = addressOf(layout, width, yy, xx);
+    for (let lane: u32 = 0; lane < lanes; lane++) {
+      const difference = <i32>load<u32>(source + <usize>lane * laneBytes) - load<i32>(bases + (<usize>lane << 2));
+      store<f32>(column + <usize>lane * layout.inputLaneStride, <f32>(<f64>difference * load<f64>(units + (<usize>lane << 3))));
+    }
   }
 }
 
@@ -92,16 +137,20 @@ export function predictive_context(
 ): void {
   const pixels = height * width;
   const columns = neighbours + PREDICTIVE_EXTRA;
-  let row = out;
-  let transform = transforms;
-  for (let image: u32 = 0; image < count; image++) {
-    const values = images + ((<usize>image * pixels) << 2);
-    for (let y: u32 = 0; y < height; y++) {
-      for (let x: u32 = 0; x < width; x++) {
-        predictiveContext(values, 1, height, width, maxValue, offsets, neighbours, <i32>y, <i32>x, row, 4, transform);
-        row += <usize>columns << 2;
-        transform += <usize>TRANSFORM_VALUES << 2;
-      }
-    }
+  const layout = changetype<ContextLayout>(heap.alloc(offsetof<ContextLayout>()));
+  layout.values = images;
+  layout.pixelStride = 1;
+  layout.laneStride = pixels;
+  layout.lanes = count;
+  layout.columnStride = 4;
+  layout.inputLaneStride = <usize>pixels * columns << 2;
+  layout.transformLaneStride = <usize>pixels * TRANSFORM_VALUES << 2;
+  layout.scratch = heap.alloc(<usize>count * 12);
+  for (let t: u32 = 0; t < pixels; t++) {
+    layout.inputs = out + (<usize>t * columns << 2);
+    layout.transforms = transforms + (<usize>t * TRANSFORM_VALUES << 2);
+    predictiveContexts(layout, height, width, maxValue, offsets, neighbours, <i32>(t / width), <i32>(t % width));
   }
+  heap.free(layout.scratch);
+  heap.free(changetype<usize>(layout));
 }
