@@ -13,7 +13,8 @@ import type { LocalArVaeSpec } from '../src/model/local-ar-vae-spec.js';
 import { pixelNetworkOf } from '../src/model/pixel-network.js';
 import { runNetwork } from '../src/model/run.js';
 import { loadBinarizedMnistTest, loadMnistImages } from '../src/data/mnist.js';
-import { logUniform, randomInt, rng } from './random.js';
+import { randomInt, rng } from './random.js';
+import { expectRoundTrip, meanBitsDifference, randomLayers } from './pixel-coder-checks.js';
 
 const IMAGE = 784;
 const mnist8 = new Uint8Array(loadMnistImages('test').pixels);
@@ -28,13 +29,7 @@ function randomNetwork(random: () => number, overrides: Partial<PixelNetworkSpec
   const features = overrides.features ?? randomInt(random, 0, 3);
   const neighbours = window.rows * (2 * window.halfWidth + 1) + window.halfWidth;
   const widths = [neighbours + features, ...Array.from({ length: randomInt(random, 0, 2) }, () => randomInt(random, 1, 9)), likelihood === 'bernoulli' ? 1 : 3 * components];
-  const scale = logUniform(random, 0.05, 5);
-  const layers = widths.slice(1).map((outputs, l) => ({
-    inputs: widths[l]!,
-    outputs,
-    kernel: Float32Array.from({ length: widths[l]! * outputs }, () => (random() - 0.5) * scale),
-    bias: Float32Array.from({ length: outputs }, () => (random() - 0.5) * scale),
-  }));
+  const layers = randomLayers(random, widths);
   return {
     likelihood, components, height: randomInt(random, 1, 5), width: randomInt(random, 1, 6),
     maxValue: likelihood === 'bernoulli' ? 1 : [3, 15, 255, 1000][randomInt(random, 0, 3)]!, window, features, layers, ...overrides,
@@ -74,19 +69,7 @@ describe('local autoregressive coder', () => {
       const features = Float32Array.from({ length: lanes * pixels * spec.features }, () => (random() - 0.5) * 6);
       const symbols = Uint32Array.from({ length: pixels * lanes }, () => (random() < 0.5 ? 0 : randomInt(random, 0, spec.maxValue)));
       const precision = randomInt(random, Math.ceil(Math.log2(spec.maxValue + 2)), 31);
-      const codec = localAutoregressive(network, features, lanes, precision);
-      const message = Message.create(lanes);
-      codec.push(message, symbols);
-      const decoded = Message.fromBytes(message.toBytes());
-      expect(codec.pop(decoded), `case ${c}`).toEqual(symbols);
-      expect(decoded.isInitial()).toBe(true);
-      if (spec.likelihood === 'logistic-mixture') {
-        // Quantised as floor(F(x) R) + x with R = 2^p - (n + 1): every freq exceeds P(x) R.
-        const exact = codec.log2Probabilities(symbols).reduce((a, b) => a - b, 0);
-        expect(codec.cost(symbols)).toBeLessThan(exact + symbols.length * Math.log2(2 ** precision / (2 ** precision - spec.maxValue - 1)) + 1e-6);
-      }
-      message.free();
-      decoded.free();
+      expectRoundTrip(localAutoregressive(network, features, lanes, precision), lanes, symbols, spec.likelihood, spec.maxValue, `case ${c}`);
     }
   });
 
@@ -124,13 +107,7 @@ describe('shipped local autoregressive models', () => {
       const network = pixelNetworkOf(spec, LOCAL_AR_INPUTS, model.vae.networks.pixel!);
       const codec = localAutoregressive(network, features!, batch, model.coding.likelihoodPrecision);
       const log2p = codec.log2Probabilities(toLaneMajor(Uint32Array.from(images), batch, IMAGE));
-      let totalDifference = 0;
-      for (let b = 0; b < batch; b++) {
-        let bits = 0;
-        for (let t = 0; t < IMAGE; t++) bits -= log2p[t * batch + b]!;
-        totalDifference += Math.abs(bits + trained[b]! / Math.LN2);
-      }
-      expect(totalDifference / batch, 'mean |difference| in bits per image').toBeLessThanOrEqual(0.01);
+      expect(meanBitsDifference(log2p, trained, batch, IMAGE), 'mean |difference| in bits per image').toBeLessThanOrEqual(0.01);
     });
 
     it(`${name}: real MNIST round trips for several N and chain counts`, async () => {

@@ -4,7 +4,7 @@
 // round trip through the fused coder, and real and odd images round trip through compress.
 import * as tf from '../src/model/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Message, localAutoregressive, pixelNetwork, type PixelNetworkSpec } from '../src/core.js';
+import { localAutoregressive, pixelNetwork, type PixelNetworkSpec } from '../src/core.js';
 import { compress, decompress } from '../src/api.js';
 import { codecModelOf } from '../src/models.js';
 import { toLaneMajor } from '../src/lane-major.js';
@@ -18,7 +18,8 @@ import { runNetwork } from '../src/model/run.js';
 import { useWasmBackend } from '../src/model/backend.js';
 import { defaultSpec } from '../src/train/defaults.js';
 import { loadMnistImages } from '../src/data/mnist.js';
-import { logUniform, randomInt, rng } from './random.js';
+import { randomInt, rng } from './random.js';
+import { expectRoundTrip, meanBitsDifference, randomLayers } from './pixel-coder-checks.js';
 
 const mnist8 = new Uint8Array(loadMnistImages('test').pixels);
 
@@ -48,13 +49,7 @@ function randomPredictiveNetwork(random: () => number): PixelNetworkSpec {
   const features = randomInt(random, 0, 3);
   const inputs = causalOffsets(window).length + 5 + features;
   const widths = [inputs, ...Array.from({ length: randomInt(random, 0, 2) }, () => randomInt(random, 1, 20)), likelihood === 'bernoulli' ? 1 : 3 * components];
-  const scale = logUniform(random, 0.05, 5);
-  const layers = widths.slice(1).map((outputs, l) => ({
-    inputs: widths[l]!,
-    outputs,
-    kernel: Float32Array.from({ length: widths[l]! * outputs }, () => (random() - 0.5) * scale),
-    bias: Float32Array.from({ length: outputs }, () => (random() - 0.5) * scale),
-  }));
+  const layers = randomLayers(random, widths);
   return {
     likelihood, components, height: randomInt(random, 1, 6), width: randomInt(random, 1, 7),
     maxValue: likelihood === 'bernoulli' ? 1 : [3, 255, 4095][randomInt(random, 0, 2)]!, context: 'predictive', window, features, sharedFeatures: true, layers,
@@ -111,18 +106,7 @@ describe('predictive autoregressive coder', () => {
         return level;
       });
       const precision = randomInt(random, Math.ceil(Math.log2(spec.maxValue + 2)), 31);
-      const codec = localAutoregressive(network, features, lanes, precision);
-      const message = Message.create(lanes);
-      codec.push(message, symbols);
-      const decoded = Message.fromBytes(message.toBytes());
-      expect(codec.pop(decoded), `case ${c}`).toEqual(symbols);
-      expect(decoded.isInitial()).toBe(true);
-      if (spec.likelihood === 'logistic-mixture') {
-        const exact = codec.log2Probabilities(symbols).reduce((a, b) => a - b, 0);
-        expect(codec.cost(symbols)).toBeLessThan(exact + symbols.length * Math.log2(2 ** precision / (2 ** precision - spec.maxValue - 1)) + 1e-6);
-      }
-      message.free();
-      decoded.free();
+      expectRoundTrip(localAutoregressive(network, features, lanes, precision), lanes, symbols, spec.likelihood, spec.maxValue, `case ${c}`);
     }
   });
 
@@ -150,13 +134,7 @@ describe('predictive-ar-vae models', () => {
       tf.dispose(Object.values(inputs));
       const network = pixelNetworkOf(spec, predictiveInputs(spec), model.vae.networks.pixel!);
       const log2p = localAutoregressive(network, features!, batch, model.coding.likelihoodPrecision).log2Probabilities(toLaneMajor(Uint32Array.from(images), batch, 784));
-      let totalDifference = 0;
-      for (let b = 0; b < batch; b++) {
-        let bits = 0;
-        for (let t = 0; t < 784; t++) bits -= log2p[t * batch + b]!;
-        totalDifference += Math.abs(bits + trained[b]! / Math.LN2);
-      }
-      expect(totalDifference / batch, 'mean |difference| in bits per image').toBeLessThanOrEqual(0.01);
+      expect(meanBitsDifference(log2p, trained, batch, 784), 'mean |difference| in bits per image').toBeLessThanOrEqual(0.01);
     });
   }
 

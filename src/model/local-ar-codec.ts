@@ -5,14 +5,17 @@
 import { invalidArgument } from '../errors.js';
 import type { LatentVariableModel } from '../chain.js';
 import { contextWidth, localAutoregressive } from '../autoregressive.js';
-import type { Networks, Vae } from './architecture.js';
+import * as tf from './tf.js';
+import type { ModelBatch, Networks, Vae } from './architecture.js';
+import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import { MAX_PIXEL_LAYERS, type PixelInputs, type PixelNetworkShape, headOutputs, pixelNetworkOf, validatePixelNetwork } from './pixel-network.js';
 import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 import { type OutputArray, runNetwork } from './run.js';
-import { type EncoderShape, encodePosterior, validateEncoder } from './vae.js';
+import { type EncoderShape, encodePosterior, encoderOf, sized, validateEncoder } from './vae.js';
 import { reusable } from '../memory.js';
 import type { ModelSpec } from './spec.js';
+import type { LocalArShapeSpec } from './local-ar-vae-spec.js';
 
 type LocalArShape = PixelNetworkShape & EncoderShape;
 
@@ -20,6 +23,32 @@ type LocalArShape = PixelNetworkShape & EncoderShape;
 function featuresPerImage(spec: LocalArShape, inputs: PixelInputs): number {
   return inputs.sharedFeatures ? spec.features : spec.pixels * spec.features;
 }
+
+/**
+ * The sizes every local autoregressive architecture takes from an image of `pixels`, within bounds
+ * the MNIST models (784 pixels) sit inside: latents P/49 in 4..32, encoder P/4 in 64..256,
+ * decoder P/6 in 64..128.
+ */
+export function localArSizes(pixels: number): { latent: number; encoderHidden: number; decoderHidden: number } {
+  return { latent: sized(pixels / 49, 4, 32), encoderHidden: sized(pixels / 4, 64, 256), decoderHidden: sized(pixels / 6, 64, 128) };
+}
+
+/** Per-image negative ELBO in nats of a local autoregressive VAE, given its log p(x | z) for the decoder's features. */
+export function localArNegativeElbo(vae: Vae, batch: ModelBatch, noise: tf.Tensor2D, training: boolean, logLikelihood: (features: tf.Tensor) => tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const { mu, sigma } = encoderOf(vae.networks.encoder!, batch.pixels, training);
+    const features = vae.networks.decoder!.apply(tf.add(mu, tf.mul(sigma, noise)), { training }) as tf.Tensor;
+    return tf.sub(gaussianKlFromStandardNormal(mu, sigma), logLikelihood(features)) as tf.Tensor1D;
+  });
+}
+
+/** What the local autoregressive architectures have alike: their networks, likelihoods, precisions and fixed item shape. */
+export const LOCAL_AR_ALIKE = {
+  networkNames: ['encoder', 'decoder', 'pixel'],
+  likelihoods: ['logistic-mixture', 'bernoulli'],
+  defaultPrecision: (spec: LocalArShapeSpec): number => (spec.likelihood === 'bernoulli' ? 20 : 24),
+  itemShape: (spec: LocalArShapeSpec): number[] => [spec.height, spec.width],
+} as const;
 
 /** The spec fields every local autoregressive architecture has, inside bbans's limits (Architecture.checkSpec). */
 export function checkLocalArSpec(spec: Record<string, unknown>, inputs: PixelInputs): void {

@@ -5,9 +5,9 @@ import type { CausalWindow } from './causal-window.js';
 
 export type LocalPixelLikelihood = 'bernoulli' | 'logistic-mixture';
 
-export interface LocalArVaeSpec {
+/** What every local autoregressive VAE's spec holds (this one's and src/model/predictive-ar-vae-spec.ts's). */
+export interface LocalArShapeSpec {
   name: string;
-  architecture: 'local-ar-vae';
   height: number;
   width: number;
   pixels: number;
@@ -20,9 +20,13 @@ export interface LocalArVaeSpec {
   /** Hidden widths of the encoder and decoder, for building them (a user's own networks bring theirs). */
   encoderHidden?: number;
   decoderHidden?: number;
-  /** Features per pixel that the decoder gives the pixel network. */
+  /** Features the decoder gives the pixel network (per pixel, or per image where the architecture says). */
   features: number;
   window: CausalWindow;
   /** Hidden layer widths of the pixel network (relu). */
   pixelHidden: number[];
+}
+
+export interface LocalArVaeSpec extends LocalArShapeSpec {
+  architecture: 'local-ar-vae';
 }

@@ -8,13 +8,11 @@
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import { causalOffsets } from './causal-window.js';
-import type { LocalArVaeSpec } from './local-ar-vae-spec.js';
-import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Architecture, Networks } from './architecture.js';
-import { checkLocalArSpec, localArCodecModel, validateLocalAr } from './local-ar-codec.js';
+import { LOCAL_AR_ALIKE, checkLocalArSpec, localArCodecModel, localArNegativeElbo, localArSizes, validateLocalAr } from './local-ar-codec.js';
 import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
-import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
-import { buildEncoder, dense, deriveSeed, encoderOf, sized } from './vae.js';
+import type { LocalArVaeSpec, LocalPixelLikelihood } from './local-ar-vae-spec.js';
+import { buildEncoder, dense, deriveSeed } from './vae.js';
 
 /**
  * The window context, features per pixel. The sum layer's name is the one tfjs gave it, unasked,
@@ -70,34 +68,23 @@ export function localArLogLikelihood(spec: LocalArVaeSpec, networks: Networks, p
 }
 
 export const localArVae: Architecture<LocalArVaeSpec> = {
-  networkNames: ['encoder', 'decoder', 'pixel'],
-  likelihoods: ['logistic-mixture', 'bernoulli'],
-  // Sized from the image within bounds the MNIST models (784 pixels) sit inside: latents P/49 in
-  // 4..32, encoder P/4 in 64..256, decoder P/6 in 64..128, 8 features per pixel from 256 pixels up
-  // (else 4); two rows above and two columns either side, less where the image is smaller.
+  ...LOCAL_AR_ALIKE,
+  // Sized from the image (localArSizes), 8 features per pixel from 256 pixels up (else 4); two rows
+  // above and two columns either side, less where the image is smaller.
   defaultSpec: ({ name, height, width, maxPixelValue, likelihood }) => {
     const pixels = height * width;
     const bernoulli = likelihood === 'bernoulli';
     return {
-      name, architecture: 'local-ar-vae', height, width, pixels, latent: sized(pixels / 49, 4, 32), maxPixelValue,
-      likelihood: likelihood as LocalPixelLikelihood, components: bernoulli ? 1 : 3,
-      encoderHidden: sized(pixels / 4, 64, 256), decoderHidden: sized(pixels / 6, 64, 128), features: pixels >= 256 ? 8 : 4,
+      name, architecture: 'local-ar-vae', height, width, pixels, maxPixelValue, ...localArSizes(pixels),
+      likelihood: likelihood as LocalPixelLikelihood, components: bernoulli ? 1 : 3, features: pixels >= 256 ? 8 : 4,
       window: { rows: Math.min(2, height - 1), halfWidth: Math.min(2, width - 1) }, pixelHidden: bernoulli ? [32, 32] : [48, 48],
     };
   },
   checkSpec: (spec) => checkLocalArSpec(spec, LOCAL_AR_INPUTS),
   build: buildLocalArNetworks,
   batch: (spec, pixels, count) => ({ pixels: tf.tensor2d(pixels, [count, spec.pixels]), neighbours: causalNeighbours(spec, pixels, count) }),
-  negativeElbo(vae, batch, noise, training) {
-    return tf.tidy(() => {
-      const { mu, sigma } = encoderOf(vae.networks.encoder!, batch.pixels, training);
-      const features = vae.networks.decoder!.apply(tf.add(mu, tf.mul(sigma, noise)), { training }) as tf.Tensor;
-      const logLikelihood = localArLogLikelihood(vae.spec, vae.networks, batch.pixels, batch.neighbours!, features, training);
-      return tf.sub(gaussianKlFromStandardNormal(mu, sigma), logLikelihood) as tf.Tensor1D;
-    });
-  },
+  negativeElbo: (vae, batch, noise, training) =>
+    localArNegativeElbo(vae, batch, noise, training, (features) => localArLogLikelihood(vae.spec, vae.networks, batch.pixels, batch.neighbours!, features, training)),
   codec: (vae, precision) => localArCodecModel(vae, precision, LOCAL_AR_INPUTS),
-  defaultPrecision: (spec) => (spec.likelihood === 'bernoulli' ? 20 : 24),
-  itemShape: (spec) => [spec.height, spec.width],
   validate: (spec, networks) => validateLocalAr(spec, networks, LOCAL_AR_INPUTS),
 };

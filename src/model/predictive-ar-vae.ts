@@ -13,12 +13,11 @@ import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import { TRANSFORM_VALUES, predictiveContext } from '../autoregressive.js';
 import type { PredictiveArVaeSpec } from './predictive-ar-vae-spec.js';
-import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import type { Architecture, Networks } from './architecture.js';
-import { checkLocalArSpec, localArCodecModel, validateLocalAr } from './local-ar-codec.js';
+import { LOCAL_AR_ALIKE, checkLocalArSpec, localArCodecModel, localArNegativeElbo, localArSizes, validateLocalAr } from './local-ar-codec.js';
 import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
 import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
-import { buildEncoder, dense, deriveSeed, encoderOf, sized } from './vae.js';
+import { buildEncoder, dense, deriveSeed } from './vae.js';
 import { oneOf } from './spec-check.js';
 
 export function predictiveInputs(spec: Pick<PredictiveArVaeSpec, 'featuresPer'>): PixelInputs {
@@ -67,35 +66,24 @@ export function predictiveLogLikelihood(spec: PredictiveArVaeSpec, networks: Net
 }
 
 export const predictiveArVae: Architecture<PredictiveArVaeSpec> = {
-  networkNames: ['encoder', 'decoder', 'pixel'],
-  likelihoods: ['logistic-mixture', 'bernoulli'],
-  // Sized from the image: latents P/49 in 4..32, encoder P/4 in 64..256, decoder P/6 in 64..128,
-  // 8 features of the image; three rows above and three columns either side (less where the image
-  // is smaller); a 32-32 pixel network and 4 logistics, which a probe on photo patches found
-  // within 1% of 64-64 with 5 at a third of the arithmetic per pixel.
+  ...LOCAL_AR_ALIKE,
+  // Sized from the image (localArSizes), 8 features of the image; three rows above and three
+  // columns either side (less where the image is smaller); a 32-32 pixel network and 4 logistics,
+  // which a probe on photo patches found within 1% of 64-64 with 5 at a third of the arithmetic.
   defaultSpec: ({ name, height, width, maxPixelValue, likelihood }) => {
     const pixels = height * width;
     const bernoulli = likelihood === 'bernoulli';
     return {
-      name, architecture: 'predictive-ar-vae', height, width, pixels, latent: sized(pixels / 49, 4, 32), maxPixelValue,
-      likelihood: likelihood as LocalPixelLikelihood, components: bernoulli ? 1 : 4,
-      encoderHidden: sized(pixels / 4, 64, 256), decoderHidden: sized(pixels / 6, 64, 128), features: 8, featuresPer: 'image',
+      name, architecture: 'predictive-ar-vae', height, width, pixels, maxPixelValue, ...localArSizes(pixels),
+      likelihood: likelihood as LocalPixelLikelihood, components: bernoulli ? 1 : 4, features: 8, featuresPer: 'image',
       window: { rows: Math.min(3, height - 1), halfWidth: Math.min(3, width - 1) }, pixelHidden: [32, 32],
     };
   },
   checkSpec: (spec) => checkLocalArSpec(spec, predictiveInputs({ featuresPer: oneOf(spec, 'featuresPer', ['image', 'pixel'] as const) })),
   build: buildPredictiveNetworks,
   batch: predictiveBatch,
-  negativeElbo(vae, batch, noise, training) {
-    return tf.tidy(() => {
-      const { mu, sigma } = encoderOf(vae.networks.encoder!, batch.pixels, training);
-      const features = vae.networks.decoder!.apply(tf.add(mu, tf.mul(sigma, noise)), { training }) as tf.Tensor;
-      const logLikelihood = predictiveLogLikelihood(vae.spec, vae.networks, batch as ReturnType<typeof predictiveBatch>, features, training);
-      return tf.sub(gaussianKlFromStandardNormal(mu, sigma), logLikelihood) as tf.Tensor1D;
-    });
-  },
+  negativeElbo: (vae, batch, noise, training) =>
+    localArNegativeElbo(vae, batch, noise, training, (features) => predictiveLogLikelihood(vae.spec, vae.networks, batch as ReturnType<typeof predictiveBatch>, features, training)),
   codec: (vae, precision) => localArCodecModel(vae, precision, predictiveInputs(vae.spec)),
-  defaultPrecision: (spec) => (spec.likelihood === 'bernoulli' ? 20 : 24),
-  itemShape: (spec) => [spec.height, spec.width],
   validate: (spec, networks) => validateLocalAr(spec, networks, predictiveInputs(spec)),
 };
