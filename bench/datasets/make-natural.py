@@ -34,12 +34,19 @@ Rules, the same for both sets:
     the files carry, and 512 is at least a factor 2 for every photograph (the smallest is
     1280x1024). Textures of 512 or less (all of ETR's 256x256 ones) are left as they are,
     TORCS's 1024x1024 ones are halved.
-  * Patches: the non-overlapping 32x32 grid that fits in the shrunk image, centred (the
-    remainder split evenly, the odd pixel to the right/bottom). Patches whose pixels are all
-    one value (blown-out sky, black borders) are dropped: they carry nothing to code and would
-    flatter every codec; the count dropped is printed. textures only: at most 96 patches per
-    file, drawn at random (seed 0 and the file's path), so that 1024x1024 textures do not
-    outweigh the small ones 4 to 1.
+  * Repeats: many game textures are one tile copied 2x2 or 4x4, exactly or with a few pixels
+    changed, and patches of the copies would be copies, which stream codecs find and no image
+    model can know about. Along each axis, if the shrunk image shifted by p pixels (32 <= p
+    <= half the side, the smallest such p) differs from itself on average by less than 0.3
+    times what a one-pixel shift gives, the image is cut to its first p pixels along that axis
+    (15 textures, printed at run time; no photograph comes below 1.6).
+  * Patches: the non-overlapping 32x32 grid that fits in the (cut) image, centred (the
+    remainder split evenly, the odd pixel to the right/bottom). Dropped, and counted: patches
+    whose pixels are all one value (blown-out sky, black borders: they carry nothing to code
+    and would flatter every codec), and patches identical to one kept before from any file,
+    in list order (1,084 among the textures, none among the photographs). textures only: then
+    at most 112 patches per file, drawn at random (seed 0 and the file's path), so that the
+    512x512 ones outweigh ETR's 256x256 (64 patches) by less than 2 to 1, not 4 to 1.
   * Sources of one photograph: each file's detail thumbnail is its shrunk grey image box-
     filtered to 64x64 minus the means of its 4x4 blocks (gradients and lighting, which
     different photographs share, removed); files whose detail thumbnails have a normalised
@@ -58,7 +65,8 @@ Outputs (bench/datasets/out/, git-ignored):
   {photos,textures}-{train,val,test}.npy   uint8, shape (N, 32, 32), C order, np.save format
   {photos,textures}-{train,val,test}.tsv   provenance of each row: index, source file, x and
                                            y of the patch's top-left corner in the shrunk
-                                           image, and that image's width and height
+                                           image, and that image's width and height (after
+                                           a repeat cut, which keeps the top-left corner)
   {photos,textures}-sheet.png              the first 100 training patches, 4x, 10 x 10
 
 The script prints the package versions, the interpreter's libraries (libjpeg-turbo decodes the
@@ -72,13 +80,13 @@ libjpeg-turbo 6.2:
   photos-train.npy    10000  191182867bfb1b59f124a483adb477e87dd1bf1bdefda3c1c8d25dced6fe9feb
   photos-val.npy       1500  16136fea37c029d25a101862b24218baa2ff82b1fddc30f1f45d0debaf0296ab
   photos-test.npy      2000  5ba75dfd98b4443ff60e8f07f39e8c2816509257381e722fdb39a228b566f562
-  textures-train.npy   9856  b99254c66b47a060e663fbafde28c2e645fe202a2cc2a3782cf53d42b3997727
-  textures-val.npy     1500  2b93ca4a9555740a916ee73b11fe974dc611d8bd1bdd29c177d72735027d1cf7
-  textures-test.npy    2000  7a2a810d1c03a22f1f72ccde915d12bd82d03fb5ed978f1cef0fb9a47b13ff10
+  textures-train.npy  10000  11187199b6ec6253712e4645c7991abf564d20e6ef9780871d99e96c6c335801
+  textures-val.npy     1500  8877768f71bff1b9556098b9a9a5cf964bd30e9db185ef428015336edac4bfc7
+  textures-test.npy    2000  558904dab11143ac6d5e7e1ce5042de107db08fb47a6fffc2c266e53eb875150
 
-(photos: 27 / 4 / 6 photographs in train / val / test, 14,149 patches before the cut, 43
-constant ones dropped; textures: 122 / 19 / 24 files, 13,408 patches, 149 dropped. There are
-not quite 10,000 texture patches left for train at 96 a file.)
+(photos: 27 / 4 / 6 photographs in train / val / test, 14,149 patches before each split's
+cut to size, 43 constant ones dropped; textures: 123 / 17 / 25 files, 13,958 patches, 149
+constant ones and 1,084 copies dropped.)
 """
 
 import argparse
@@ -97,6 +105,7 @@ from outputs import contact_sheet, report  # shared with make.py
 HERE = os.path.dirname(os.path.abspath(__file__))
 PATCH = 32
 SHORT_SIDE = 512
+REPEAT = 0.3                    # see one_repeat
 THUMBNAIL, THUMBNAIL_BLOCK = 64, 4
 SAME_PHOTOGRAPH = 0.5           # detail-thumbnail correlation at or above which two files are one group
 SPLIT_SIZES = {"test": 2000, "val": 1500, "train": 10000}   # in the order splits are filled
@@ -112,7 +121,7 @@ class NaturalSet:
 
 SETS = (
     NaturalSet("photos", "natural-photos.txt", None),
-    NaturalSet("textures", "natural-textures.txt", 96),
+    NaturalSet("textures", "natural-textures.txt", 112),
 )
 
 
@@ -179,15 +188,43 @@ def grid_patches(image):
     return [(x0 + i * PATCH, y0 + j * PATCH) for j in range(ny) for i in range(nx)]
 
 
-def source_patches(path, image, cap):
-    """(kept corners, constant patches dropped) for one source file."""
+def one_repeat(image):
+    """The image cut to one repeat along each axis where it repeats itself: the smallest shift p
+    of at least PATCH pixels (at most half the side) at which the image differs from itself, on
+    average, by less than REPEAT times what a one-pixel shift gives. Game textures are often
+    made of a tile copied 2x2 or 4x4 (exactly, or with a few pixels changed); patches of the
+    copies would be copies, which stream codecs find and an image model cannot know about.
+    The photographs here stay at 1.6 or more."""
+    a = image.astype(np.int16)
+    for axis in (0, 1):
+        n = a.shape[axis]
+
+        def shift_difference(p):
+            return np.abs(np.take(a, range(p, n), axis) - np.take(a, range(n - p), axis)).mean()
+
+        step = shift_difference(1)
+        period = next((p for p in range(PATCH, n // 2 + 1) if shift_difference(p) < REPEAT * step), n)
+        a = np.take(a, range(period), axis)
+    return a.astype(np.uint8)
+
+
+def source_patches(path, image, cap, seen):
+    """(kept corners, constant patches dropped, copies dropped) for one source file; `seen`
+    holds the bytes of every patch kept so far, from any file, and gets this file's."""
     grid = grid_patches(image)
     corners = [(x, y) for x, y in grid if np.ptp(image[y:y + PATCH, x:x + PATCH]) > 0]
-    dropped = len(grid) - len(corners)
+    constant = len(grid) - len(corners)
+    unique = []
+    for x, y in corners:
+        key = image[y:y + PATCH, x:x + PATCH].tobytes()
+        if key not in seen:
+            seen.add(key)
+            unique.append((x, y))
+    copies, corners = len(corners) - len(unique), unique
     if cap is not None and len(corners) > cap:
         rng = np.random.default_rng([SEED, zlib.crc32(path.encode())])
         corners = [corners[i] for i in sorted(rng.choice(len(corners), cap, replace=False))]
-    return corners, dropped
+    return corners, constant, copies
 
 
 def detail_thumbnail(grey):
@@ -243,18 +280,24 @@ def make_set(natural, out):
     print(f"\n{natural.name}: {len(sources)} files from "
           + ", ".join(f"{p} {versions[p]}" for p in sorted(versions)))
 
-    images, patches, thumbs, dropped = [], [], [], 0
+    images, patches, thumbs, seen, constant, copies = [], [], [], set(), 0, 0
     for _, path in sources:
         grey = shrunk_grey(path)
         image = to_uint8(grey)
-        corners, n_dropped = source_patches(path, image, natural.max_patches_per_source)
-        images.append(image)
+        repeat = one_repeat(image)
+        if repeat.shape != image.shape:
+            print(f"  {os.path.relpath(path, '/usr/share')}: {image.shape[1]}x{image.shape[0]} "
+                  f"repeats itself, cut to one {repeat.shape[1]}x{repeat.shape[0]} repeat")
+        corners, n_constant, n_copies = source_patches(path, repeat, natural.max_patches_per_source, seen)
+        images.append(repeat)
         patches.append(corners)
         thumbs.append(detail_thumbnail(grey))
-        dropped += n_dropped
+        constant += n_constant
+        copies += n_copies
     counts = [len(c) for c in patches]
-    print(f"{natural.name}: {sum(counts)} patches kept, {dropped} constant patches dropped"
-          + (f", at most {natural.max_patches_per_source} a file"
+    print(f"{natural.name}: {sum(counts)} patches kept; dropped {constant} constant patches and "
+          f"{copies} copies of a patch kept before"
+          + (f"; at most {natural.max_patches_per_source} a file"
              if natural.max_patches_per_source else ""))
 
     groups, apart = photograph_groups(thumbs)
