@@ -17,10 +17,15 @@
 //   PNG            greyscale at the smallest depth PNG has (1, 2, 4, 8 or 16 bits) that holds
 //                  maxValue, values as they are (so 0..16 is an 8-bit PNG: there is no 5-bit one)
 //   WebP, JPEG XL  8-bit values as they are, binary pixels as 0/255 (black and white)
+// JPEG XL has two rows per layout (all images as tiles of one picture, and one file per image):
+// libjxl at effort 9, and "JPEG XL best (layout): SETTING", the smallest file over a small grid of
+// settings that also tries Debian's cjxl on greyscale input (bench/jpeg-xl.mjs says which and why).
 // For maxValue > 255 the WebP and JPEG XL rows are skipped: lossless WebP holds 8 bits per channel,
 // and @jsquash/jxl's encoder takes 8-bit RGBA only (libjxl can code 16-bit images, this build's
-// interface cannot pass them). A skipped codec has no row; it is listed in `rows.skipped` with the
-// reason, and a warning is printed on stderr, as when @jsquash/jxl cannot be loaded at all.
+// interface cannot pass them, and its decoder checks every JPEG XL file). A skipped codec has no
+// row; it is listed in `rows.skipped` with the reason, and a warning is printed on stderr, as when
+// @jsquash/jxl cannot be loaded at all or cjxl is not installed (then the best rows are the best of
+// what ran, and their notes say what was skipped).
 //
 // Implementations (all real, widely used codecs rather than anything written here):
 //   gzip, brotli   node:zlib
@@ -32,8 +37,9 @@
 //                  the check does not trust the encoder's own decoder
 //   WebP lossless  sharp (libwebp)
 //   JPEG XL        @jsquash/jxl: libjxl compiled to WebAssembly (Squoosh's build, Apache-2.0),
-//                  lossless at effort 9 (`cjxl -d 0 -e 9`), decoded back with its libjxl decoder.
-//                  Loaded lazily: if it cannot be loaded, its rows are skipped with a warning.
+//                  lossless at effort 9 (`cjxl -d 0 -e 9`), decoded back with its libjxl decoder;
+//                  loaded lazily: if it cannot be loaded, its rows are skipped with a warning.
+//                  The best rows also run cjxl from Debian's libjxl-tools (optional, see above).
 
 import { gzipSync, gunzipSync, brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
@@ -41,9 +47,8 @@ import sharp from 'sharp';
 import lzma from 'lzma-native';
 import bzip2Factory from 'libbzip2-wasm';
 import { encode as encodePng } from 'fast-png';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { measurePerImage, toGrey } from './image-set.mjs';
+import { measureJpegXl } from './jpeg-xl.mjs';
 
 /**
  * Measure every baseline on `count` images of height x width pixels with values 0..maxValue,
@@ -63,13 +68,7 @@ export async function measureBaselines(pixels, count, options) {
   rows.push(await measurePerImage(PNG, set));
   if (set.maxValue > 255) skip(WEBP.codec, 'lossless WebP holds 8 bits per channel');
   else rows.push(await measurePerImage(WEBP, set));
-  const jxl = set.maxValue > 255 ? { error: "@jsquash/jxl's encoder takes 8-bit RGBA only" } : await loadJxl();
-  if (jxl.error) {
-    for (const layout of ['tiled', 'per image']) skip(jxlName(layout), jxl.error);
-  } else {
-    rows.push(await measureJxlTiled(jxl, set));
-    rows.push(await measurePerImage(jxlPerImage(jxl), set));
-  }
+  rows.push(...(await measureJpegXl(set, skip)));
   return Object.assign(rows, { skipped });
 }
 
@@ -224,9 +223,6 @@ function fromUint16LE(bytes, n) {
 // Image formats: each image its own file, as the paper's PNG/WebP columns; sizes summed. Each
 // codec's `expected` is the grey its decoder is to give back for an image.
 
-/** The 8-bit formats' input: binary images as black/white at 0/255, other values as they are. */
-const toGrey = (image, { maxValue }) => (maxValue === 1 ? image.map((v) => v * 255) : image);
-
 /** The smallest greyscale bit depth PNG has that holds 0..maxValue. */
 const pngDepth = (maxValue) => [1, 2, 4, 8, 16].find((depth) => maxValue < 2 ** depth);
 
@@ -251,6 +247,7 @@ const PNG = {
     const depth = pngDepth(maxValue);
     return depth < 8 ? image.map((v) => (v * 255) / (2 ** depth - 1)) : image;
   },
+  verify: verifyImageFile,
 };
 
 const WEBP = {
@@ -264,6 +261,7 @@ const WEBP = {
       .webp({ lossless: true, effort: 6, quality: 100 })
       .toBuffer(),
   expected: toGrey,
+  verify: verifyImageFile,
 };
 
 /** PNG scanlines of fewer than 8 bits a pixel start on a byte boundary: 28 1-bit pixels -> 4 bytes. */
@@ -274,24 +272,6 @@ function packRows(image, width, depth) {
   for (let y = 0; y < height; y++) out.set(packSamples(image.subarray(y * width, (y + 1) * width), depth), y * rowBytes);
   return out;
 }
-
-async function measurePerImage({ codec, note, encode, expected, verify = verifyImageFile }, set) {
-  // Encode all first (timed on its own), one image at a time so encode_ms is a plain sequential
-  // cost, then decode and check each file.
-  const files = new Array(set.count);
-  const start = performance.now();
-  for (let i = 0; i < set.count; i++) files[i] = await encode(imageAt(set, i), set);
-  const encode_ms = performance.now() - start;
-
-  let bytes = 0;
-  for (let i = 0; i < set.count; i++) {
-    bytes += files[i].length;
-    await verify(files[i], expected(imageAt(set, i), set), set, `${codec} image ${i}`);
-  }
-  return { codec, bytes, encode_ms, note: note(set) };
-}
-
-const imageAt = ({ pixels, height, width }, i) => pixels.subarray(i * height * width, (i + 1) * height * width);
 
 /**
  * Decode with sharp and require every colour channel of every pixel to equal the expected grey;
@@ -313,112 +293,6 @@ async function verifyImageFile(file, expected, { height, width }, what) {
     }
   }
 }
-
-// ---------------------------------------------------------------------------------------------
-// JPEG XL lossless, both ways the format can be used on a set like this: all images as tiles of
-// one large picture (one header, and libjxl's context model learns from all images at once),
-// and one file per image like the PNG/WebP rows.
-//
-// @jsquash/jxl's encoder takes 8-bit RGBA only (no greyscale input, no bit depth 1), so each grey
-// value goes to R, G and B with alpha 255 and the files are 8-bit RGBA JPEG XL; binarized pixels
-// are coded as 0/255. libjxl's modular mode codes the identical channels and constant alpha
-// cheaply, but per file that is not free: against greyscale files from Debian's cjxl 0.7
-// (`cjxl -d 0 -e 9`), the tiled 10,000 8-bit images came out 0.3% smaller here (1,088,013 vs
-// 1,091,317 bytes), but one file per image 14% larger on 8-bit and 1% smaller on binarized
-// MNIST (first 200 test images). Effort 9, the highest, for both layouts: per image it took
-// 13 ms per 8-bit image on 200 images, ~2-3 min for the 10,000 test images. There is no 16-bit
-// input (the encoder reads any buffer as 8-bit RGBA, the decoder returns 8 bits), hence no JPEG XL
-// rows above maxValue 255.
-
-const JXL_EFFORT = 9;
-
-/** The encoder and decoder, loaded once; { error } with the reason if they cannot be. */
-let jxlCodec;
-function loadJxl() {
-  jxlCodec ??= (async () => {
-    try {
-      const [enc, dec] = await Promise.all([import('@jsquash/jxl/encode.js'), import('@jsquash/jxl/decode.js')]);
-      const packageJson = createRequire(import.meta.url).resolve('@jsquash/jxl/package.json');
-      const dir = dirname(packageJson);
-      // Left alone, the Emscripten glue fetch()es its .wasm by URL, which Node's fetch cannot do
-      // for a file: URL; compiled here from the installed files, nothing is fetched at run time.
-      // The single-threaded build is the one used in Node (like every other baseline here).
-      await enc.init(await WebAssembly.compile(readFileSync(join(dir, 'codec/enc/jxl_enc.wasm'))));
-      await dec.init(await WebAssembly.compile(readFileSync(join(dir, 'codec/dec/jxl_dec.wasm'))));
-      const version = JSON.parse(readFileSync(packageJson, 'utf8')).version;
-      return {
-        library: `libjxl via @jsquash/jxl ${version}, 8-bit RGBA`,
-        encode: async (grey, width, height) => {
-          const rgba = new Uint8ClampedArray(grey.length * 4);
-          for (let i = 0; i < grey.length; i++) {
-            rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = grey[i];
-            rgba[4 * i + 3] = 255;
-          }
-          return new Uint8Array(await enc.default({ data: rgba, width, height }, { lossless: true, effort: JXL_EFFORT }));
-        },
-        decode: (file) => dec.default(file.buffer.slice(file.byteOffset, file.byteOffset + file.length)),
-      };
-    } catch (err) {
-      return { error: `@jsquash/jxl could not be loaded (${err?.message ?? err}; npm install the dev dependency @jsquash/jxl)` };
-    }
-  })();
-  return jxlCodec;
-}
-
-const jxlName = (layout) => `JPEG XL lossless (${layout}${JXL_EFFORT === 9 ? '' : `, -e ${JXL_EFFORT}`})`;
-const jxlPixels = ({ maxValue }) => (maxValue === 1 ? 'pixels 0/255 (the encoder has no 1-bit input)' : 'pixels as they are');
-
-/** Decode with libjxl and require R = G = B = the grey input and alpha 255 at every pixel. */
-async function verifyJxl(jxl, file, expectedGrey, width, height, what) {
-  const { data, width: w, height: h } = await jxl.decode(file);
-  if (w !== width || h !== height) throw new Error(`${what}: decoded as ${w}x${h}, expected ${width}x${height}`);
-  for (let p = 0; p < width * height; p++) {
-    const v = expectedGrey[p];
-    if (data[4 * p] !== v || data[4 * p + 1] !== v || data[4 * p + 2] !== v || data[4 * p + 3] !== 255) {
-      throw new Error(`${what}: not lossless at pixel ${p}`);
-    }
-  }
-}
-
-/**
- * All images as tiles of one picture: a near-square grid of height x width tiles, `cols` =
- * ceil(sqrt(count)) tiles across (10,000 28x28 images: 100x100 tiles, 2800x2800 pixels), filled
- * row by row; when count does not fill the grid, the last row is padded with all-zero images. The
- * padding is no image of the set, but its bytes are in the file and so in the count.
- */
-async function measureJxlTiled(jxl, set) {
-  const { count, height: tileHeight, width: tileWidth } = set;
-  const cols = Math.ceil(Math.sqrt(count));
-  const gridRows = Math.ceil(count / cols);
-  const width = cols * tileWidth, height = gridRows * tileHeight;
-  const start = performance.now();
-  const picture = new Uint8Array(width * height); // zero: the padding tiles stay black
-  for (let i = 0; i < count; i++) {
-    const image = toGrey(imageAt(set, i), set);
-    const x0 = (i % cols) * tileWidth, y0 = Math.floor(i / cols) * tileHeight;
-    for (let y = 0; y < tileHeight; y++) picture.set(image.subarray(y * tileWidth, (y + 1) * tileWidth), (y0 + y) * width + x0);
-  }
-  const file = await jxl.encode(picture, width, height);
-  const encode_ms = performance.now() - start;
-  const codec = jxlName('tiled');
-  await verifyJxl(jxl, file, picture, width, height, codec);
-  const padding = gridRows * cols - count;
-  return {
-    codec,
-    bytes: file.length,
-    encode_ms,
-    note: `one ${width}x${height} picture of ${cols}x${gridRows} tiles${padding ? ` (last row padded with ${padding} zero images)` : ''}, ` +
-      `${jxlPixels(set)}; ${jxl.library}, lossless, effort ${JXL_EFFORT}`,
-  };
-}
-
-const jxlPerImage = (jxl) => ({
-  codec: jxlName('per image'),
-  note: (set) => `one lossless JPEG XL per image, ${jxlPixels(set)}; ${jxl.library}, effort ${JXL_EFFORT}, sizes summed`,
-  encode: (image, set) => jxl.encode(toGrey(image, set), set.width, set.height),
-  expected: toGrey,
-  verify: (file, expectedGrey, { width, height }, what) => verifyJxl(jxl, file, expectedGrey, width, height, what),
-});
 
 function assertSame(actual, expected, what) {
   if (actual.length !== expected.length) {

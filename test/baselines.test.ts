@@ -1,6 +1,9 @@
 // bench/baselines.mjs on small sets of every kind it takes: the classical codecs run, decode back
-// exactly (measureBaselines throws otherwise) and report their sizes; the WebP and JPEG XL rows
-// are skipped for 16-bit pixels; bad input is refused.
+// exactly (measureBaselines throws otherwise) and report their sizes; the best JPEG XL rows are
+// the smallest of their grid and name its setting, with or without cjxl (Debian's libjxl-tools:
+// its test is skipped where it is not installed); the WebP and JPEG XL rows are skipped for
+// 16-bit pixels; bad input is refused.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error plain JS module without types
@@ -17,7 +20,11 @@ const { measureBaselines, packSamples, unpackSamples } = baselinesModule as {
 };
 
 const STREAM = ['gzip -9', 'brotli 11', 'bzip2 -9', 'xz -9'];
-const JXL = ['JPEG XL lossless (tiled)', 'JPEG XL lossless (per image)'];
+const JXL = ['JPEG XL lossless (tiled)', 'JPEG XL best (tiled)', 'JPEG XL lossless (per image)', 'JPEG XL best (per image)'];
+const CJXL_SETTINGS = { tiled: ['cjxl -e 9 -g 3', 'cjxl -e 9 -I 100 -g 3'], 'per image': ['cjxl -e 9'] };
+const hasCjxl = !spawnSync(process.env.BBANS_CJXL || 'cjxl', ['--version']).error;
+/** What measureBaselines lists as skipped for 8-bit pixels when cjxl is not there. */
+const CJXL_SKIPPED = (['tiled', 'per image'] as const).flatMap((layout) => CJXL_SETTINGS[layout].map((setting) => `JPEG XL best (${layout}) [${setting}]`));
 const ALL = [...STREAM, 'PNG', 'WebP lossless', ...JXL];
 
 /** `count` images of soft diagonal stripes plus noise, 0..maxValue, both ends reached. */
@@ -45,10 +52,12 @@ function mnistTest(count: number): Uint8Array {
   return new Uint8Array(file.subarray(16, 16 + count * 784));
 }
 
-const byCodec = (rows: Rows): Record<string, Row> => Object.fromEntries(rows.map((r) => [r.codec, r]));
+/** A best row's name without the setting that won: "JPEG XL best (tiled): cjxl -e 9 -g 3" -> "JPEG XL best (tiled)". */
+const withoutSetting = (codec: string): string => codec.replace(/: .*$/, '');
+const byCodec = (rows: Rows): Record<string, Row> => Object.fromEntries(rows.map((r) => [withoutSetting(r.codec), r]));
 
 function expectSizes(rows: Rows, codecs: string[]): void {
-  expect(rows.map((r) => r.codec)).toEqual(codecs);
+  expect(rows.map((r) => withoutSetting(r.codec))).toEqual(codecs);
   for (const row of rows) {
     expect(Number.isInteger(row.bytes) && row.bytes > 0, `${row.codec}: ${row.bytes} bytes`).toBe(true);
     expect(row.encode_ms).toBeGreaterThanOrEqual(0);
@@ -56,13 +65,16 @@ function expectSizes(rows: Rows, codecs: string[]): void {
 }
 
 describe('measureBaselines', () => {
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
 
   it('8x8 images 0..16: bytes as they are, an 8-bit PNG (no 5-bit depth)', async () => {
     const shape = { height: 8, width: 8, maxValue: 16 };
     const rows = await measureBaselines(synthetic(200, shape, 1), 200, shape);
     expectSizes(rows, ALL);
-    expect(rows.skipped).toEqual([]);
+    expect(rows.skipped.map((s) => s.codec)).toEqual(hasCjxl ? [] : CJXL_SKIPPED);
     const row = byCodec(rows);
     for (const codec of STREAM) expect(row[codec].note).toBe('1 byte/pixel');
     expect(row.PNG.note).toMatch(/^one 8-bit greyscale PNG per image \(values 0\.\.16 as they are: PNG has no 5-bit depth\)/);
@@ -108,6 +120,41 @@ describe('measureBaselines', () => {
     expect(row['gzip -9'].note).toBe('1 byte/pixel');
     expect(row.PNG.note).toMatch(/^one 8-bit greyscale PNG per image \(fast-png/);
     expect(row['JPEG XL lossless (tiled)'].note).toMatch(/^one 140x112 picture of 5x4 tiles, pixels as they are/);
+  });
+
+  it.skipIf(!hasCjxl)('the best JPEG XL rows: the smallest file of @jsquash/jxl -e 9 and the cjxl grid, named by its setting', async () => {
+    const shape = { height: 28, width: 28, maxValue: 255 };
+    const rows = await measureBaselines(mnistTest(12), 12, shape);
+    expect(rows.skipped).toEqual([]);
+    const row = byCodec(rows);
+    for (const layout of ['tiled', 'per image'] as const) {
+      const best = row[`JPEG XL best (${layout})`];
+      const tried = [...best.note.matchAll(/(@jsquash\/jxl -e 9|cjxl [-\w ]+?) \((8-bit RGBA|greyscale PGM)\) (\d+) bytes/g)];
+      expect(tried.map((t) => t[1])).toEqual(['@jsquash/jxl -e 9', ...CJXL_SETTINGS[layout]]);
+      const sizes = tried.map((t) => Number(t[3]));
+      expect(sizes[0]).toBe(row[`JPEG XL lossless (${layout})`].bytes); // the plain row's file, not coded twice
+      expect(best.bytes).toBe(Math.min(...sizes));
+      expect(best.codec).toBe(`JPEG XL best (${layout}): ${tried[sizes.indexOf(best.bytes)][1]}`);
+    }
+  });
+
+  it('without cjxl: its settings are skipped loudly and the best rows are @jsquash/jxl -e 9', async () => {
+    const warnings = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.stubEnv('BBANS_CJXL', '/nonexistent/cjxl');
+    const shape = { height: 28, width: 28, maxValue: 255 };
+    const rows = await measureBaselines(mnistTest(6), 6, shape);
+    expectSizes(rows, ALL);
+    expect(rows.skipped.map((s) => s.codec)).toEqual(CJXL_SKIPPED);
+    for (const { codec, reason } of rows.skipped) {
+      expect(reason).toMatch(/^\/nonexistent\/cjxl is not there \(ENOENT; Debian: apt-get install libjxl-tools\)$/);
+      expect(warnings).toHaveBeenCalledWith(expect.stringContaining(`${codec} SKIPPED`));
+    }
+    const row = byCodec(rows);
+    for (const layout of ['tiled', 'per image']) {
+      expect(rows.find((r) => r.codec.startsWith(`JPEG XL best (${layout})`))!.codec).toBe(`JPEG XL best (${layout}): @jsquash/jxl -e 9`);
+      expect(row[`JPEG XL best (${layout})`].bytes).toBe(row[`JPEG XL lossless (${layout})`].bytes);
+      expect(row[`JPEG XL best (${layout})`].note).toMatch(/cjxl's settings skipped: \/nonexistent\/cjxl is not there/);
+    }
   });
 
   it('refuses bad input', async () => {

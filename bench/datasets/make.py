@@ -65,7 +65,6 @@ Single process, about a minute (2-core machine).
 import argparse
 import glob
 import gzip
-import hashlib
 import logging
 import os
 import sys
@@ -76,6 +75,8 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 from fontTools.ttLib import TTFont
 
+from outputs import contact_sheet, report  # shared with make-natural.py
+
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # "created timestamp seems very low" (lyx fonts)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,35 +86,6 @@ SKIP_FONT_DIRS = ("font-awesome",)
 SKIP_CATEGORIES = ("Cc", "Cs", "Co")
 MAX_GLYPHS = 20000
 SEED = 0
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def report(name, path, a):
-    print(f"{name}: count {a.shape[0]}, shape {a.shape}, dtype {a.dtype}, "
-          f"range {int(a.min())}..{int(a.max())}, mean {a.mean():.4f}, "
-          f"sha256 {sha256(path)}  {os.path.relpath(path)}")
-
-
-def contact_sheet(a, path, vmax, scale, n=100, cols=10):
-    """First n images in a grid, nearest-neighbour upscaled, 2-px mid-gray gutters."""
-    a = a[:n]
-    h, w = a.shape[1] * scale, a.shape[2] * scale
-    rows = (len(a) + cols - 1) // cols
-    g = 2
-    sheet = np.full((rows * (h + g) + g, cols * (w + g) + g), 96, np.uint8)
-    for i, img in enumerate(a):
-        big = np.kron(img.astype(np.float64) * (255.0 / vmax), np.ones((scale, scale)))
-        r, c = divmod(i, cols)
-        y, x = g + r * (h + g), g + c * (w + g)
-        sheet[y:y + h, x:x + w] = np.round(big).astype(np.uint8)
-    Image.fromarray(sheet).save(path)
 
 
 # ---------------------------------------------------------------- digits
