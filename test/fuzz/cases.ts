@@ -14,7 +14,7 @@
 import { elementCount } from '../../src/shape.js';
 import type { Corpus } from './corpus.js';
 import { MUTATIONS, REGION_MUTATIONS, type Random, type Region, pick } from './mutations.js';
-import type { FuzzCase, Read } from './oracle.js';
+import { type FuzzCase, type Read, indexedImages } from './oracle.js';
 import { type Made, type Source, bytesOf, expectationAfter, joined, regionsOf } from './sources.js';
 import { splice } from './splice.js';
 import { logUniform, randomInt, rng } from '../random.js';
@@ -99,7 +99,7 @@ function aStream(random: Random, bytes: number): Read {
   return { how: 'stream', chunks };
 }
 
-/** A read of the made bytes, which must decode to `count` images. */
+/** A read of the made bytes, whose index numbers `count` images. */
 type ReadOf = (made: Made, count: number) => Read;
 
 const whole: ReadOf = () => ({ how: 'whole' });
@@ -139,6 +139,6 @@ export function fuzzCase(corpora: Corpus[], seed: number, c: number, kinds: read
   const { made, read } = MAKERS[kind](corpus, random);
   // Most cases decode on the calling thread; a quarter on a worker, where a frame travels as a message.
   const threads = random() < 0.25 ? 1 : 0;
-  const count = made.expected.images.length / elementCount(corpus.model.itemShape);
+  const count = indexedImages(made.expected).length / elementCount(corpus.model.itemShape);
   return { corpus, case: { kind, what: `${corpus.model.name}: ${made.what}`, bytes: made.bytes, expected: made.expected, read: read(made, count), threads } };
 }

@@ -10,15 +10,27 @@ import type { CodecModel } from '../../src/models.js';
 import type { PixelArray } from '../../src/pixels.js';
 import { elementCount } from '../../src/shape.js';
 
+export type Outcome = 'decodes' | 'refused' | 'either';
+
 /**
  * What the bytes must do: `decodes`, a well-formed file, must give the images; `refused`, a file
- * the format forbids, must be refused when read whole (a range read need not look at what is
- * wrong, so it may give the range's images); `either`, damaged bytes, may do either.
+ * the format forbids, must be refused (a stream may hand out the frames before what is wrong);
+ * `either`, damaged bytes, may do either. `images` are what a reader from the front meets.
  */
 export interface Expectation {
   images: PixelArray;
-  outcome: 'decodes' | 'refused' | 'either';
+  outcome: Outcome;
+  /**
+   * Where the index is intact and fits the file but one frame record is not the one it describes
+   * (another frame's record in its place): the images as the index numbers them, and the images
+   * [from, to) of that frame. A range read loads only the frames it needs, so one that reaches
+   * into that frame reads with `outcome`, and any other must decode to the index's images.
+   */
+  byIndex?: { images: PixelArray; frame: [number, number] };
 }
+
+/** The images as the file's index numbers them: what a range read takes its images from. */
+export const indexedImages = (expected: Expectation): PixelArray => expected.byIndex?.images ?? expected.images;
 
 export type Read =
   | { how: 'whole' }
@@ -85,10 +97,17 @@ async function read(c: FuzzCase, model: CodecModel, part: (data: PixelArray, at:
   return at;
 }
 
+/** What the case's read must give (as pixels) and how it must end. */
+function demand({ read, expected }: FuzzCase, itemPixels: number): { want: PixelArray; outcome: Outcome } {
+  if (read.how !== 'range') return { want: expected.images, outcome: expected.outcome };
+  const frame = expected.byIndex?.frame;
+  const reachesFrame = frame === undefined || (read.from < frame[1] && frame[0] < read.to);
+  return { want: indexedImages(expected).subarray(read.from * itemPixels, read.to * itemPixels), outcome: reachesFrame ? expected.outcome : 'decodes' };
+}
+
 /** Runs the case through the decoder: its verdict, or a FuzzFailure saying what the decoder did wrong. */
 export async function judge(c: FuzzCase, model: CodecModel): Promise<Verdict> {
-  const itemPixels = elementCount(model.itemShape);
-  const want = c.read.how === 'range' ? c.expected.images.subarray(c.read.from * itemPixels, c.read.to * itemPixels) : c.expected.images;
+  const { want, outcome } = demand(c, elementCount(model.itemShape));
   const failure = (what: string): FuzzFailure => new FuzzFailure(`${describeCase(c)}: ${what}`);
   let decoded: number;
   try {
@@ -100,10 +119,10 @@ export async function judge(c: FuzzCase, model: CodecModel): Promise<Verdict> {
     if (error instanceof FuzzFailure) throw error;
     if (!(error instanceof BbansError)) throw failure(`threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}, not a BbansError`);
     if (!REFUSAL_CODES.has(error.code)) throw failure(`refused with ${error.code}, a code for misuse, not damaged input: ${error.message}`);
-    if (c.expected.outcome === 'decodes') throw failure(`refused a well-formed file: ${error.code}: ${error.message}`);
+    if (outcome === 'decodes') throw failure(`refused a well-formed file: ${error.code}: ${error.message}`);
     return error.code;
   }
   if (decoded < want.length) throw failure(`decoded ${decoded} of ${want.length} pixels without an error`);
-  if (c.expected.outcome === 'refused' && c.read.how !== 'range') throw failure('decoded a file the format forbids instead of refusing it');
+  if (outcome === 'refused') throw failure('decoded a file the format forbids instead of refusing it');
   return 'exact';
 }
