@@ -15,7 +15,7 @@ import { BbansError } from '../src/errors.js';
 import { type NpyDtype, readNpy, writeNpy } from '../src/data/npy.js';
 import { loadModel } from '../src/models.js';
 import { train } from '../src/train/index.js';
-import { fuzzContainers } from './fuzz.js';
+import { fuzzContainers } from './fuzz/containers.js';
 import { rng } from './random.js';
 
 let dir: string;
