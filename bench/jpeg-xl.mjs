@@ -35,12 +35,13 @@
 //              1,091,317 bytes; photos 0.6%), and learning the MA tree from all pixels (-I 100,
 //              default 50%) smaller again (1,077,864 bytes, 0.9% under the RGBA file's
 //              1,088,013; photos 1.0% under -e 9). Each cjxl run codes the whole picture once, on
-//              one thread: about 45-60 s for the 10,000 MNIST images.
+//              one thread: 20-60 s for the 10,000 MNIST images.
 //   per image  @jsquash/jxl -e 9; cjxl -e 9. A 28x28 or 32x32 file is one group at any -g, and
 //              -I 100 changed a per-image file by under 0.4% either way (MNIST larger, photos
 //              smaller), so what matters is the input: the RGBA files were 14% larger than
-//              greyscale ones on 8-bit MNIST, 1% smaller on binarized (first 200 test images). The cost is a cjxl process per image, about
-//              30 ms each, most of it the process starting: ~5 minutes for 10,000 images.
+//              greyscale ones on 8-bit MNIST, 1% smaller on binarized (first 200 test images). The cost is a cjxl process per image, 30-75
+//              ms each (the VM idle or busy), most of it the process starting: 4-13 minutes for
+//              10,000 images.
 //   -E 3 (more previous-channel properties) changes nothing on one channel: the same bytes, on
 //   both sets; -e 10 is not there in cjxl 0.7 (efforts 1..9).
 import { spawnSync } from 'node:child_process';
@@ -62,8 +63,8 @@ const CJXL_GRID = {
   'per image': [['-e', '9']],
 };
 
-export const jxlName = (layout) => `JPEG XL lossless (${layout})`;
-export const jxlBestName = (layout) => `JPEG XL best (${layout})`;
+const jxlName = (layout) => `JPEG XL lossless (${layout})`;
+const jxlBestName = (layout) => `JPEG XL best (${layout})`;
 
 /**
  * The JPEG XL rows for a checked set, { codec, bytes, encode_ms, note } each: per layout the
