@@ -89,7 +89,6 @@ cut to size, 43 constant ones dropped; textures: 123 / 17 / 25 files, 13,958 pat
 constant ones and 1,084 copies dropped.)
 """
 
-import argparse
 import os
 import subprocess
 import sys
@@ -100,7 +99,7 @@ import numpy as np
 import PIL
 from PIL import Image, features
 
-from outputs import contact_sheet, report  # shared with make.py
+from outputs import contact_sheet, output_folder, report  # shared with make.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PATCH = 32
@@ -334,14 +333,10 @@ def make_set(natural, out):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(HERE, "out"))
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, PIL {PIL.__version__}, "
-          f"libjpeg-turbo {features.version('jpg')}, zlib {features.version('zlib')}")
+    out = output_folder(__doc__, os.path.join(HERE, "out"),
+                        f"libjpeg-turbo {features.version('jpg')}, zlib {features.version('zlib')}")
     for natural in SETS:
-        make_set(natural, args.out)
+        make_set(natural, out)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,6 @@ the script prints the versions with each set's count, shape, range, mean and sha
 Single process, about a minute (2-core machine).
 """
 
-import argparse
 import glob
 import gzip
 import logging
@@ -75,7 +74,7 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 from fontTools.ttLib import TTFont
 
-from outputs import contact_sheet, report  # shared with make-natural.py
+from outputs import contact_sheet, output_folder, report  # shared with make-natural.py
 
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # "created timestamp seems very low" (lyx fonts)
 
@@ -238,14 +237,10 @@ def make_glyphs(out):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(HERE, "out"))
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, PIL {PIL.__version__}, "
-          f"FreeType {features.version('freetype2')}, unicodedata {unicodedata.unidata_version}")
-    make_digits(args.out)
-    make_glyphs(args.out)
+    out = output_folder(__doc__, os.path.join(HERE, "out"),
+                        f"FreeType {features.version('freetype2')}, unicodedata {unicodedata.unidata_version}")
+    make_digits(out)
+    make_glyphs(out)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,24 @@
-"""What the dataset scripts (make.py, make-natural.py) do with each array they write:
-its sha256, a one-line report, and a contact sheet."""
+"""What the dataset scripts (make.py, make-natural.py) share: where they write (--out) and what
+they do with each array they write: its sha256, a one-line report, and a contact sheet."""
 
+import argparse
 import hashlib
 import os
+import sys
 
 import numpy as np
+import PIL
 from PIL import Image
+
+
+def output_folder(doc, default, versions):
+    """The --out folder (made if missing), after printing the Python, numpy and PIL versions and `versions`."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--out", default=default)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, PIL {PIL.__version__}, {versions}")
+    return args.out
 
 
 def sha256(path):
