@@ -96,7 +96,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-import PIL
 from PIL import Image, features
 
 from outputs import contact_sheet, output_folder, report  # shared with make.py

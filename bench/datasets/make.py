@@ -66,11 +66,9 @@ import glob
 import gzip
 import logging
 import os
-import sys
 import unicodedata
 
 import numpy as np
-import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 from fontTools.ttLib import TTFont
 
