@@ -67,9 +67,15 @@ const describeRead = (read: Read): string =>
 export const describeCase = (c: FuzzCase): string =>
   `${c.kind} (${c.what}; read ${describeRead(c.read)}${c.threads === undefined ? '' : `, ${c.threads} threads`})`;
 
-/** What is wrong with `got` as the part of `want` from pixel `at` on, in the same pixel type; undefined when nothing is. */
+/**
+ * What is wrong with `got` as the part of `want` from pixel `at` on, in the same pixel type;
+ * undefined when nothing is. No pixels are of no type: a header's pixel depth is checked by the
+ * checksums of the frames decoded, so a damaged one goes unseen only where none is (a file of no
+ * images, whose damaged bytes are then the file bbans writes for no images of the other depth, or
+ * an empty range), and the reader rightly gives back no pixels.
+ */
 function partError(want: PixelArray, got: PixelArray, at: number): string | undefined {
-  if (got.BYTES_PER_ELEMENT !== want.BYTES_PER_ELEMENT) return `decoded ${8 * got.BYTES_PER_ELEMENT}-bit pixels, the file holds ${8 * want.BYTES_PER_ELEMENT}-bit ones`;
+  if (got.length > 0 && got.BYTES_PER_ELEMENT !== want.BYTES_PER_ELEMENT) return `decoded ${8 * got.BYTES_PER_ELEMENT}-bit pixels, the file holds ${8 * want.BYTES_PER_ELEMENT}-bit ones`;
   if (at + got.length > want.length) return `decoded ${at + got.length} pixels without an error, the file holds ${want.length}`;
   const wrong = got.findIndex((v, i) => v !== want[at + i]);
   if (wrong >= 0) return `decoded wrong data without an error (pixel ${at + wrong} is ${got[wrong]}, not ${want[at + wrong]})`;
