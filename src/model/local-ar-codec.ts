@@ -20,7 +20,7 @@ import type { LocalArShapeSpec } from './local-ar-vae-spec.js';
 type LocalArShape = PixelNetworkShape & EncoderShape;
 
 /** Features the decoder gives for one image: one vector shared by its pixels, or one per pixel. */
-function featuresPerImage(spec: LocalArShape, inputs: PixelInputs): number {
+export function featuresPerImage(spec: Pick<LocalArShape, 'pixels' | 'features'>, inputs: Pick<PixelInputs, 'sharedFeatures'>): number {
   return inputs.sharedFeatures ? spec.features : spec.pixels * spec.features;
 }
 
@@ -69,9 +69,8 @@ export function checkLocalArSpec(spec: Record<string, unknown>, inputs: PixelInp
   if (rows + halfWidth === 0) invalidModel('model spec: the causal window must hold at least one neighbour');
   const hidden = integerList(spec, 'pixelHidden', [1, MAX_PIXEL_LAYERS - 1], 1, 1024);
   const heads = headOutputs({ likelihood, components });
-  const decoded = inputs.sharedFeatures ? features : pixels * features;
   checkParameterCount(String(spec.name), denseParameters(pixels, encoderHidden) + 2 * denseParameters(encoderHidden, latent)
-    + denseParameters(latent, decoderHidden, decoded) + contextWidth(inputs.context, { rows, halfWidth }) * hidden[0]! + denseParameters(features, ...hidden, heads));
+    + denseParameters(latent, decoderHidden, featuresPerImage({ pixels, features }, inputs)) + contextWidth(inputs.context, { rows, halfWidth }) * hidden[0]! + denseParameters(features, ...hidden, heads));
 }
 
 export function localArCodecModel<S extends ModelSpec & LocalArShape>(vae: Vae<S>, precision: number, inputs: PixelInputs): LatentVariableModel {

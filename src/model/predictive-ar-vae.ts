@@ -14,7 +14,7 @@ import { invalidArgument } from '../errors.js';
 import { TRANSFORM_VALUES, predictiveContext } from '../autoregressive.js';
 import type { PredictiveArVaeSpec } from './predictive-ar-vae-spec.js';
 import type { Architecture, Networks } from './architecture.js';
-import { LOCAL_AR_ALIKE, checkLocalArSpec, localArCodecModel, localArNegativeElbo, localArSizes, validateLocalAr } from './local-ar-codec.js';
+import { LOCAL_AR_ALIKE, checkLocalArSpec, featuresPerImage, localArCodecModel, localArNegativeElbo, localArSizes, validateLocalAr } from './local-ar-codec.js';
 import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
 import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
 import { buildEncoder, dense, deriveSeed } from './vae.js';
@@ -29,8 +29,7 @@ function buildPredictiveNetworks(spec: PredictiveArVaeSpec, seed: number): Netwo
   const encoder = buildEncoder(spec, spec.encoderHidden, seed);
   const latent = tf.input({ shape: [spec.latent], name: 'decoder_latent' });
   const hidden = dense('decoder_hidden', spec.decoderHidden, 'relu', deriveSeed(seed, 4)).apply(latent) as tf.SymbolicTensor;
-  const width = spec.featuresPer === 'image' ? spec.features : spec.pixels * spec.features;
-  const features = dense('decoder_features', width, 'linear', deriveSeed(seed, 5)).apply(hidden) as tf.SymbolicTensor;
+  const features = dense('decoder_features', featuresPerImage(spec, predictiveInputs(spec)), 'linear', deriveSeed(seed, 5)).apply(hidden) as tf.SymbolicTensor;
   const decoder = tf.model({ inputs: latent, outputs: features, name: `${spec.name}-decoder` });
   return { encoder, decoder, pixel: buildPixelNetwork(spec, predictiveInputs(spec), seed) };
 }
