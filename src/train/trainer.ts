@@ -13,7 +13,7 @@ import { type ImageSet, gatherImages, shuffledOrder, trainingPixelsForEpoch } fr
 import { meanNegativeElbo } from './evaluate.js';
 import { type EpochLogEntry, appendEpochLog, startEpochLog, truncateEpochLog } from './log.js';
 import { streamSeed } from './rng.js';
-import { PLATEAU_EPOCHS, STOP_EPOCHS, type TrainSettings, incompatibleSettings } from './settings.js';
+import { PLATEAU_EPOCHS, STOP_EPOCHS, type TrainSettings, cosineRate, incompatibleSettings } from './settings.js';
 
 export const TRAIN_LOG = 'train-log.jsonl';
 
@@ -128,6 +128,7 @@ export function trainOneEpoch(state: TrainingState, settings: TrainSettings, tra
 
 /** The plateau rule after an epoch that did (improved) or did not improve the best held-out rate. */
 function nextSchedule(settings: TrainSettings, schedule: ScheduleState, epoch: number, nats: number): { schedule: ScheduleState; giveUp: boolean } {
+  if (settings.schedule === 'cosine') schedule = { ...schedule, learningRate: cosineRate(settings, epoch + 1) };
   if (nats < schedule.bestNats) return { schedule: { ...schedule, bestEpoch: epoch, bestNats: nats, staleEpochs: 0 }, giveUp: false };
   const stale = schedule.staleEpochs + 1;
   if (settings.schedule !== 'plateau') return { schedule: { ...schedule, staleEpochs: stale }, giveUp: false };
