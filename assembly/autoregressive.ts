@@ -51,6 +51,8 @@ export class PixelModel {
   features: u32;
   /** Whether the features are one vector per image ([lanes][feature]) rather than per pixel ([lanes][pixel][feature]). */
   sharedFeatures: bool;
+  /** With a predictive context: the mixture's first components, placed by the output transform; the rest are absolute. */
+  relativeComponents: u32;
   layers: u32;
   /** Units of each layer boundary: sizes[0] = inputs, sizes[layers] = outputs (u32[layers + 1]). */
   sizes: usize;
@@ -76,10 +78,11 @@ function padded(units: u32): u32 {
 /** Copies the description and weights; the caller has checked that the sizes agree. */
 export function pixel_model_create(
   kind: u32, components: u32, height: u32, width: u32, maxValue: u32, context: u32,
-  offsets: usize, neighbours: u32, features: u32, sharedFeatures: bool, sizes: usize, layers: u32, weights: usize, weightCount: u32,
+  offsets: usize, neighbours: u32, features: u32, sharedFeatures: bool, relativeComponents: u32, sizes: usize, layers: u32, weights: usize, weightCount: u32,
 ): PixelModel {
   assert(layers >= 1 && layers <= MAX_LAYERS, 'pixel model: layer count out of range');
   assert(components >= 1 && components <= MAX_COMPONENTS, 'pixel model: component count out of range');
+  assert(relativeComponents <= components, 'pixel model: more relative components than components');
   const m = changetype<PixelModel>(heap.alloc(offsetof<PixelModel>()));
   m.kind = kind;
   m.components = components;
@@ -90,6 +93,7 @@ export function pixel_model_create(
   m.neighbours = neighbours;
   m.features = features;
   m.sharedFeatures = sharedFeatures;
+  m.relativeComponents = relativeComponents;
   m.layers = layers;
   m.sizes = heap.alloc((<usize>layers + 1) << 2);
   memory.copy(m.sizes, sizes, (<usize>layers + 1) << 2);
@@ -337,10 +341,11 @@ class PixelDistribution {
 
   /**
    * Reads the lane's outputs (stride apart); with a predictive context's `transform` (base, scale,
-   * log scale; 0 for none) the means are base + scale * output and the log scales log scale +
-   * output. False when any output is NaN or infinite.
+   * log scale; 0 for none) the first `relative` components' means are base + scale * output and
+   * their log scales log scale + output, the others' the outputs as they are. False when any output
+   * is NaN or infinite.
    */
-  setMixture(outputs: usize, stride: usize, components: u32, transform: usize): bool {
+  setMixture(outputs: usize, stride: usize, components: u32, transform: usize, relative: u32): bool {
     const base: f64 = transform ? <f64>load<f32>(transform) : 0;
     const scale: f64 = transform ? <f64>load<f32>(transform, 4) : 1;
     const logScaleShift: f64 = transform ? <f64>load<f32>(transform, 8) : 0;
@@ -351,9 +356,10 @@ class PixelDistribution {
       const mean = <f64>load<f32>(outputs + <usize>(components + k) * stride);
       const rawLogScale = <f64>load<f32>(outputs + <usize>(2 * components + k) * stride);
       if (!isFinite(logit) || !isFinite(mean) || !isFinite(rawLogScale)) return false;
-      const logScale = rawLogScale + logScaleShift;
+      const placed = k < relative;
+      const logScale = placed ? rawLogScale + logScaleShift : rawLogScale;
       unchecked((this.weights[k] = logit));
-      unchecked((this.means[k] = base + scale * mean));
+      unchecked((this.means[k] = placed ? base + scale * mean : mean));
       const clipped = logScale < LOG_SCALE_MIN ? LOG_SCALE_MIN : logScale > LOG_SCALE_MAX ? LOG_SCALE_MAX : logScale;
       unchecked((this.inverseScales[k] = Math.exp(-clipped)));
       if (logit > largest) {
@@ -609,7 +615,7 @@ function evaluate(pm: PixelModel, scratch: usize, lanes: u32): usize {
 function setDistribution(pm: PixelModel, outputs: usize, lane: u32, stride: usize, transforms: usize): bool {
   const at = outputs + (<usize>lane << 2);
   if (pm.kind == KIND_BERNOULLI) return distribution.setBernoulli(<f64>load<f32>(at));
-  return distribution.setMixture(at, stride, pm.components, pm.context == CONTEXT_PREDICTIVE ? transforms + <usize>lane * (TRANSFORM_VALUES << 2) : 0);
+  return distribution.setMixture(at, stride, pm.components, pm.context == CONTEXT_PREDICTIVE ? transforms + <usize>lane * (TRANSFORM_VALUES << 2) : 0, pm.relativeComponents);
 }
 
 @inline

@@ -53,6 +53,12 @@ export interface PixelNetworkSpec {
   features: number;
   /** Whether the features are one vector per image, shared by all its pixels (default false: one per pixel). */
   sharedFeatures?: boolean;
+  /**
+   * With the predictive context: how many of the mixture's last components the output transform
+   * leaves alone (default 0), their means and log scales absolute (units of maxValue): mass where
+   * the prediction cannot reach, the first stroke of a digit in a blank neighbourhood.
+   */
+  absoluteComponents?: number;
   layers: DenseLayer[];
 }
 
@@ -91,6 +97,9 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
   requireInteger('pixel network features', spec.features, 0, 4096);
   const context = spec.context ?? 'window';
   if (!Object.hasOwn(CONTEXT, context)) invalidArgument(`pixel network: context must be 'window' or 'predictive', got "${context}"`);
+  const absolute = spec.absoluteComponents ?? 0;
+  if (absolute !== 0 && (context !== 'predictive' || spec.likelihood !== 'logistic-mixture')) invalidArgument('pixel network: absolute components are for a logistic mixture with the predictive context');
+  requireInteger('pixel network absoluteComponents', absolute, 0, spec.components);
   const offsets = causalOffsets(spec.window);
   const { layers } = spec;
   if (!Array.isArray(layers) || layers.length < 1 || layers.length > 8) invalidArgument('pixel network: 1..8 dense layers');
@@ -109,7 +118,7 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
     wasm('pixel_model_create')(
       KIND[spec.likelihood], spec.components, spec.height, spec.width, spec.maxValue, CONTEXT[context],
       stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, spec.features, spec.sharedFeatures ? 1 : 0,
-      stage.put(sizes), layers.length, stage.put(weights), weights.length,
+      spec.components - absolute, stage.put(sizes), layers.length, stage.put(weights), weights.length,
     ),
   );
   const network = { spec, pointer };

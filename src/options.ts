@@ -59,10 +59,12 @@ export interface DecompressOptions extends CodingOptions {
  * (src/frame-coder.ts), so chains trade a frame's rate (each costs about 6 bytes) against how long
  * that frame alone takes to decode (its images per chain are its sequential steps). Two is the
  * least because the pixel loop codes a pair of lanes for the price of one; powers of two fill the
- * loop's blocks of 16 lanes when frames are coded together. The count is stored in each frame, so
+ * loop's blocks of 16 lanes when frames are coded together. One chain per 2,048 images keeps a
+ * default frame (FRAME_COST_SHARE) at two chains, whose heads would otherwise cost a binary
+ * model's frames as much as the rest of their framing. The count is stored in each frame, so
  * decoders never apply this rule.
  */
-export const IMAGES_PER_CHAIN = 128;
+export const IMAGES_PER_CHAIN = 2048;
 const DEFAULT_CHAINS_MIN = 2;
 
 /** The chain count of a frame of `count` images unless told (see IMAGES_PER_CHAIN); one per image for fewer than two. */
@@ -81,10 +83,11 @@ function frameCostBits(model: Pick<ModelInfo, 'spec' | 'coding'>): number {
 
 /**
  * Frames unless told (frameSize) are sized so that this estimate of their fixed cost is at most
- * 0.5% of their expected coded size: small, because decoding one image decodes its whole frame,
- * but dear enough in bits to be measured at 0.3-0.4% (the estimate is a bound).
+ * 0.1% of their expected coded size: rate first (a frame's fixed cost is what one frame for the
+ * whole file would save), while decoding one image still decodes only its frame, a few hundred
+ * images of 8-bit MNIST (the README's table 3 measures the trade).
  */
-export const FRAME_COST_SHARE = 1 / 200;
+export const FRAME_COST_SHARE = 1 / 1000;
 /** The rate assumed for a model that records none (a manifest's held-out -ELBO). */
 const ASSUMED_BITS_PER_PIXEL = 1;
 

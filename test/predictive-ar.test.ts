@@ -52,7 +52,8 @@ function randomPredictiveNetwork(random: () => number): PixelNetworkSpec {
   const layers = randomLayers(random, widths);
   return {
     likelihood, components, height: randomInt(random, 1, 6), width: randomInt(random, 1, 7),
-    maxValue: likelihood === 'bernoulli' ? 1 : [3, 255, 4095][randomInt(random, 0, 2)]!, context: 'predictive', window, features, sharedFeatures: true, layers,
+    maxValue: likelihood === 'bernoulli' ? 1 : [3, 255, 4095][randomInt(random, 0, 2)]!, context: 'predictive', window, features, sharedFeatures: true,
+    absoluteComponents: likelihood === 'bernoulli' ? 0 : randomInt(random, 0, components), layers,
   };
 }
 
@@ -120,9 +121,9 @@ describe('predictive autoregressive coder', () => {
 describe('predictive-ar-vae models', () => {
   beforeAll(() => useWasmBackend());
 
-  for (const featuresPer of ['image', 'pixel'] as const) {
-    it(`the coder's log-probabilities match training's on real MNIST (features per ${featuresPer})`, () => {
-      const model = smallModel(28, 28, 255, { featuresPer });
+  for (const [featuresPer, absoluteComponents] of [['image', 0], ['pixel', 0], ['pixel', 2]] as const) {
+    it(`the coder's log-probabilities match training's on real MNIST (features per ${featuresPer}, ${absoluteComponents} absolute components)`, () => {
+      const model = smallModel(28, 28, 255, { featuresPer, absoluteComponents });
       const spec = model.spec as PredictiveArVaeSpec;
       const batch = 16;
       const images = Float32Array.from(mnist8.subarray(0, batch * 784));
@@ -139,7 +140,6 @@ describe('predictive-ar-vae models', () => {
   }
 
   it('real MNIST, constant, noisy and inverted images round trip exactly, on workers and on the calling thread', async () => {
-    const model = smallModel(28, 28, 255);
     const random = rng(24);
     const cases = [
       mnist8.slice(0, 37 * 784),
@@ -148,7 +148,8 @@ describe('predictive-ar-vae models', () => {
       Uint8Array.from({ length: 5 * 784 }, () => randomInt(random, 0, 255)),
       mnist8.slice(0, 5 * 784).map((v) => 255 - v),
     ];
-    for (const data of cases) {
+    const models = [smallModel(28, 28, 255), smallModel(28, 28, 255, { featuresPer: 'pixel', absoluteComponents: 2 })];
+    for (const [data, model] of cases.flatMap((data) => models.map((model) => [data, model] as const))) {
       const count = data.length / 784;
       for (const threads of [0, 2]) {
         const bytes = await compress({ data, shape: [count, 28, 28] }, { model, chains: 4, threads });

@@ -30,6 +30,8 @@ export interface PixelNetworkShape {
   window: CausalWindow;
   /** Hidden layer widths (ReLU). */
   pixelHidden: number[];
+  /** With a predictive context: the mixture's last components that its output transform leaves absolute (default 0). */
+  absoluteComponents?: number;
 }
 
 /** How an architecture feeds its pixel network: which context, the names of its first layer, whether features are per image. */
@@ -93,7 +95,13 @@ export function pixelLogPmf(spec: PixelNetworkShape, pixel: tf.LayersModel, pixe
     if (spec.likelihood === 'bernoulli') return tf.reshape(bernoulliLogPmf(pixels, raw[0]!), [-1]) as tf.Tensor1D;
     const [logits, means, logScales] = raw as [tf.Tensor, tf.Tensor, tf.Tensor];
     if (!transform) return logisticMixtureLogPmf(pixels, logits, means, logScales, spec.maxPixelValue);
-    return logisticMixtureLogPmf(pixels, logits, tf.add(transform.base, tf.mul(transform.scale, means)), tf.add(logScales, transform.logScale), spec.maxPixelValue);
+    const absolute = spec.absoluteComponents ?? 0;
+    if (absolute === 0) return logisticMixtureLogPmf(pixels, logits, tf.add(transform.base, tf.mul(transform.scale, means)), tf.add(logScales, transform.logScale), spec.maxPixelValue);
+    // The transform on the first K - absolute columns only, by a 0/1 row mask (slicing a [rows, K]
+    // tensor costs training more than a few elementwise ops).
+    const placed = tf.tensor2d(Float32Array.from({ length: spec.components }, (_, k) => (k < spec.components - absolute ? 1 : 0)), [1, spec.components]);
+    const scale = tf.add(tf.mul(placed, tf.sub(transform.scale, 1)), 1);
+    return logisticMixtureLogPmf(pixels, logits, tf.add(tf.mul(placed, transform.base), tf.mul(scale, means)), tf.add(logScales, tf.mul(placed, transform.logScale)), spec.maxPixelValue);
   });
 }
 
@@ -135,7 +143,8 @@ export function pixelNetworkOf(spec: PixelNetworkShape, inputs: PixelInputs, pix
   if (!network) {
     network = pixelNetwork({
       likelihood: spec.likelihood, components: spec.components, height: spec.height, width: spec.width, maxValue: spec.maxPixelValue,
-      context: inputs.context, window: spec.window, features: spec.features, sharedFeatures: inputs.sharedFeatures, layers: pixelLayers(spec, inputs, pixel),
+      context: inputs.context, window: spec.window, features: spec.features, sharedFeatures: inputs.sharedFeatures,
+      absoluteComponents: spec.absoluteComponents, layers: pixelLayers(spec, inputs, pixel),
     });
     networks.set(pixel, network);
   }

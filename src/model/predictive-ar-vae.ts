@@ -18,7 +18,7 @@ import { LOCAL_AR_ALIKE, checkLocalArSpec, featuresPerImage, localArCodecModel, 
 import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
 import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
 import { buildEncoder, dense, deriveSeed } from './vae.js';
-import { oneOf } from './spec-check.js';
+import { integerField, oneOf } from './spec-check.js';
 
 export function predictiveInputs(spec: Pick<PredictiveArVaeSpec, 'featuresPer'>): PixelInputs {
   return { context: 'predictive', contextName: 'context', sumLayer: 'pixel_hidden_0_sum', sharedFeatures: spec.featuresPer === 'image' };
@@ -78,7 +78,10 @@ export const predictiveArVae: Architecture<PredictiveArVaeSpec> = {
       window: { rows: Math.min(3, height - 1), halfWidth: Math.min(3, width - 1) }, pixelHidden: [32, 32],
     };
   },
-  checkSpec: (spec) => checkLocalArSpec(spec, predictiveInputs({ featuresPer: oneOf(spec, 'featuresPer', ['image', 'pixel'] as const) })),
+  checkSpec: (spec) => {
+    checkLocalArSpec(spec, predictiveInputs({ featuresPer: oneOf(spec, 'featuresPer', ['image', 'pixel'] as const) }));
+    if (spec.absoluteComponents !== undefined) integerField(spec, 'absoluteComponents', 0, spec.likelihood === 'bernoulli' ? 0 : (spec.components as number));
+  },
   build: buildPredictiveNetworks,
   batch: predictiveBatch,
   negativeElbo: (vae, batch, noise, training) =>
