@@ -55,8 +55,8 @@ const VALIDATED_MODELS: Partial<Record<ModelName, { decayEpochs: number }>> = {
 };
 const MNIST_VALIDATION_IMAGES = 5000;
 
-/** What a resumed run may change. */
-export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate']);
+/** What a resumed run may change: the learning rate, and how long a cosine schedule takes to decay. */
+export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate', 'decayEpochs']);
 
 /** The settings the shipped models were trained with: MNIST's 60k training images, the 10k test images held out. */
 export function mnistSettings(model: ModelName): TrainSettings {

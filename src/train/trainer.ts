@@ -85,8 +85,10 @@ export async function openTrainingState(settings: TrainSettings, directory: stri
     throw new Error(`the checkpoint in ${directory} was trained with different ${conflicts.join(', ')}; pass the same options, or start over`);
   }
   const saved = checkpoint.state.schedule;
-  // A learning rate given on resume replaces the schedule's (the old runs' constant rate has no schedule state).
-  const learningRate = saved && settings.learningRate === checkpoint.state.settings.learningRate ? saved.learningRate : settings.learningRate;
+  // A learning rate given on resume replaces the schedule's (the old runs' constant rate has no
+  // schedule state); a cosine schedule's follows from the epoch, whatever its length now is.
+  const learningRate = settings.schedule === 'cosine' ? cosineRate(settings, checkpoint.state.epochsCompleted + 1)
+    : saved && settings.learningRate === checkpoint.state.settings.learningRate ? saved.learningRate : settings.learningRate;
   const schedule = { ...(saved ?? { bestEpoch: 0, bestNats: Infinity, staleEpochs: 0, seconds: 0 }), learningRate };
   const optimizer = tf.train.adam(learningRate);
   await optimizer.setWeights(checkpoint.optimizerWeights);
