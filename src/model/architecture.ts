@@ -25,6 +25,11 @@ export interface DefaultSpecInput {
   maxPixelValue: number;
   /** One of the architecture's `likelihoods`, checked against the range by the caller. */
   likelihood: string;
+  /**
+   * Whether the images are aligned: their content tied to position (centred digits, glyphs), so
+   * that features per position pay (src/train/defaults.ts measures it); default false.
+   */
+  aligned?: boolean;
 }
 
 export interface Architecture<S extends ModelSpec = ModelSpec> {

@@ -159,7 +159,7 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
   const [, height, width] = data.batch.shape as [number, number, number];
   const maxPixelValue = options.maxPixelValue ?? Math.max(1, largestPixel(data.batch.data));
   checkRange(data, maxPixelValue, typeof options.data === 'string' ? options.data : 'data');
-  const spec = defaultSpec({ name, height, width, maxPixelValue, architecture, likelihood: options.likelihood });
+  const spec = defaultSpec({ name, height, width, maxPixelValue, architecture, likelihood: options.likelihood, images: data.batch.data });
   architectureOf(spec).checkSpec(spec as unknown as Record<string, unknown>);
   const pixels = height * width;
   let trainSet: ImageSet;
