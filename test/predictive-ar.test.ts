@@ -16,7 +16,7 @@ import { pixelNetworkOf } from '../src/model/pixel-network.js';
 import { causalOffsets } from '../src/model/causal-window.js';
 import { runNetwork } from '../src/model/run.js';
 import { useWasmBackend } from '../src/model/backend.js';
-import { defaultSpec } from '../src/train/defaults.js';
+import { ALIGNED_SHARE, alignedShare, defaultSpec } from '../src/train/defaults.js';
 import { loadMnistImages } from '../src/data/mnist.js';
 import { randomInt, rng } from './random.js';
 import { expectRoundTrip, meanBitsDifference, randomLayers } from './pixel-coder-checks.js';
@@ -89,6 +89,27 @@ describe('predictive context', () => {
         }
       }
     }
+  });
+});
+
+describe('the predictive model bbans train builds', () => {
+  it('gives aligned images (MNIST) features per pixel and two absolute logistics, images at random places features per image', () => {
+    const random = rng(26);
+    const digits = mnist8.subarray(0, 2000 * 784);
+    // The same digits, each moved by a random circular shift: no position means anything.
+    const shifted = new Uint8Array(digits.length);
+    for (let i = 0; i < 2000; i++) {
+      const [dy, dx] = [randomInt(random, 0, 27), randomInt(random, 0, 27)];
+      for (let p = 0; p < 784; p++) shifted[i * 784 + (((Math.floor(p / 28) + dy) % 28) * 28 + ((p % 28) + dx) % 28)] = digits[i * 784 + p]!;
+    }
+    expect(alignedShare(digits, 784)).toBeGreaterThan(0.25);
+    expect(alignedShare(shifted, 784)).toBeLessThan(ALIGNED_SHARE / 5);
+    expect(alignedShare(new Uint8Array(10 * 784).fill(7), 784)).toBe(0);
+    const spec = (images: Uint8Array, maxPixelValue = 255) => defaultSpec({ name: 'x', height: 28, width: 28, maxPixelValue, architecture: 'predictive-ar-vae', images }) as PredictiveArVaeSpec;
+    expect(spec(digits)).toMatchObject({ featuresPer: 'pixel', components: 4, absoluteComponents: 2 });
+    expect(spec(shifted)).toMatchObject({ featuresPer: 'image', components: 4 });
+    expect(spec(shifted).absoluteComponents).toBeUndefined();
+    expect(spec(digits.map((v) => (v > 127 ? 1 : 0)), 1)).toMatchObject({ featuresPer: 'pixel', likelihood: 'bernoulli', components: 1 });
   });
 });
 
