@@ -6,18 +6,9 @@ import { BbansError } from './errors.js';
 import { type ChainProgress, type HandOver, compressChains, decompressChains } from './chain.js';
 import { crc32 } from './crc32.js';
 import type { CodecModel } from './models.js';
-import type { StreamHeader } from './format/fields.js';
+import type { FrameSettings } from './frame-settings.js';
 import type { CodedFrame } from './format/coded-frame.js';
 import { type PixelArray, pixelBytes } from './pixels.js';
-
-/** What coding a frame needs beyond its images: the segment header's settings and the chain count. */
-export type FrameSettings = Pick<StreamHeader, 'binsLog2' | 'posteriorPrecision' | 'likelihoodPrecision' | 'pixelBytes'>;
-
-/** A header's frame settings alone (what a worker is sent). */
-export function settingsOf(header: FrameSettings): FrameSettings {
-  const { binsLog2, posteriorPrecision, likelihoodPrecision, pixelBytes } = header;
-  return { binsLog2, posteriorPrecision, likelihoodPrecision, pixelBytes };
-}
 
 function checksumOf(data: PixelArray): number {
   return crc32(pixelBytes(data));

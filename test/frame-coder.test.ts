@@ -2,7 +2,8 @@
 // jobs, and how a job asked for a hand-over gives frames back to the queue for the idle runner.
 import { describe, expect, it } from 'vitest';
 import { type JobRunner, batchingCoder } from '../src/frame-coder.js';
-import type { FramePixels, FrameSettings } from '../src/frame-codec.js';
+import type { FramePixels } from '../src/frame-codec.js';
+import type { FrameSettings } from '../src/frame-settings.js';
 import type { CodedFrame } from '../src/format/coded-frame.js';
 
 const settings: FrameSettings = { binsLog2: 12, posteriorPrecision: 28, likelihoodPrecision: 20, pixelBytes: 1 };

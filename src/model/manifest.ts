@@ -6,6 +6,7 @@
 //   <dir>/manifest.json
 //   <dir>/<network>/model.json + weights.bin   (tfjs layers format), one folder per network
 import { FINGERPRINT_BYTES, MAX_MODEL_NAME } from '../format/fields.js';
+import { MAX_BINS_LOG2, MAX_PRECISION } from '../codecs.js';
 import { elementCount } from '../shape.js';
 import { ARCHITECTURE_NAMES, architectureOf } from './architectures.js';
 import type { ModelSpec } from './spec.js';
@@ -84,11 +85,11 @@ function checkManifest(json: Record<string, unknown>): ModelManifest {
   if (fixedShape && itemShape.join() !== fixedShape.join()) invalidModel(`itemShape ${itemShape.join('x')} is not the spec's ${fixedShape.join('x')}`);
   const initSeed = integerField(json, 'initSeed', 0, 0xffffffff);
   const coding = objectField(json, 'coding');
-  const binsLog2 = integerField(coding, 'binsLog2', 1, 16);
+  const binsLog2 = integerField(coding, 'binsLog2', 1, MAX_BINS_LOG2);
   const codingDefaults = {
-    likelihoodPrecision: integerField(coding, 'likelihoodPrecision', 1, 31),
+    likelihoodPrecision: integerField(coding, 'likelihoodPrecision', 1, MAX_PRECISION),
     binsLog2,
-    posteriorPrecision: integerField(coding, 'posteriorPrecision', binsLog2 + 1, 31),
+    posteriorPrecision: integerField(coding, 'posteriorPrecision', binsLog2 + 1, MAX_PRECISION),
   };
   const { fingerprint } = json;
   if (typeof fingerprint !== 'string' || !new RegExp(`^[0-9a-f]{${2 * FINGERPRINT_BYTES}}$`).test(fingerprint)) invalidModel(`fingerprint must be ${2 * FINGERPRINT_BYTES} lowercase hex digits`);
