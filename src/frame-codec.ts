@@ -31,7 +31,7 @@ export type FrameToDecode = CodedFrame & { resume?: ChainProgress };
  */
 export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[], handOver?: HandOver): Array<CodedFrame | undefined> {
   const inputs = frames.map(({ pixels, chains, resume }) => ({ data: Uint32Array.from(pixels), count: pixels.length / model.spec.pixels, chains, resume }));
-  const messages = compressChains(model.latent(settings.likelihoodPrecision), inputs, settings, undefined, handOver);
+  const messages = compressChains(model.latentVariableModel(settings), inputs, undefined, handOver);
   return frames.map(({ pixels }, i) => {
     const message = messages[i];
     return message && { kind: 'coded' as const, count: inputs[i]!.count, crc32: checksumOf(pixels), message };
@@ -42,7 +42,7 @@ export function decodeFrames(model: CodecModel, settings: FrameSettings, frames:
   let symbols: Array<Uint32Array | undefined>;
   try {
     const chains = frames.map((frame) => ({ bytes: frame.message, count: frame.count, chains: lanesOf(frame.message), resume: frame.resume }));
-    symbols = decompressChains(model.latent(settings.likelihoodPrecision), chains, settings, undefined, handOver);
+    symbols = decompressChains(model.latentVariableModel(settings), chains, undefined, handOver);
   } catch (error) {
     // Settings the header allowed but the model's codecs refuse mean the file is not what we wrote.
     if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {

@@ -8,14 +8,14 @@ import { MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './format/fields.js';
 import { MAX_TRIALS } from './codecs.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
-import type { LatentVariableModel } from './chain.js';
+import type { LatentVariableModel } from './latent-model.js';
 import { useWasmBackend } from './model/backend.js';
 import { type ModelFiles, filesIn, readManifest, readModelDirectory } from './model/directory.js';
 import { invalidModel } from './model/spec-check.js';
 import { SHIPPED_MODEL_FILES } from './asset-urls.js';
 import { nodeBuiltin } from './node-builtins.js';
-import type { CodingDefaults, ModelManifest } from './model/manifest.js';
-import type { Networks, Vae } from './model/architecture.js';
+import type { ModelManifest } from './model/manifest.js';
+import type { CodingSettings, Networks, Vae } from './model/architecture.js';
 import { architectureOf } from './model/architectures.js';
 import { vaeFingerprint } from './model/fingerprint.js';
 import type { PixelLikelihood, VaeSpec } from './model/factorized-vae-spec.js';
@@ -35,7 +35,7 @@ export interface ModelInfo {
   /** First 16 bytes of SHA-256 over every network's topology and weights. */
   fingerprint: Uint8Array;
   /** What compress uses unless told otherwise. */
-  coding: CodingDefaults;
+  coding: CodingSettings;
   /** The model directory's manifest, for a model loaded from one. */
   manifest?: ModelManifest;
   /** Where it was loaded from (a shipped model's name, a directory's URL), so a worker can load it too. */
@@ -45,12 +45,12 @@ export interface ModelInfo {
 export interface CodecModel extends ModelInfo {
   /** The tfjs networks themselves, e.g. to evaluate the model's ELBO. */
   vae: Vae;
-  /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
-  latent(likelihoodPrecision: number): LatentVariableModel;
+  /** The chain's view of the model (per batch, its bits-back codecs), coded as finely as `coding` says. */
+  latentVariableModel(coding: CodingSettings): LatentVariableModel;
 }
 
 /** Coding settings of a model that says nothing of its own: the architecture's likelihood precision. */
-export function defaultCoding(spec: ModelSpec): CodingDefaults {
+export function defaultCoding(spec: ModelSpec): CodingSettings {
   return { likelihoodPrecision: architectureOf(spec).defaultPrecision(spec), binsLog2: 12, posteriorPrecision: 28 };
 }
 
@@ -67,7 +67,7 @@ export function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Net
     coding,
     manifest,
     ...(source !== undefined && { source }),
-    latent: (precision: number) => architecture.codec(vae, precision),
+    latentVariableModel: (settings: CodingSettings) => architecture.codec(vae, settings),
   };
 }
 
@@ -153,7 +153,7 @@ export async function modelInfo(choice: string | URL | CodecModel): Promise<Mode
 
 /** The model itself, loaded (tfjs on this thread) from where its info says it came from. */
 export async function loadedModel(model: ModelInfo | CodecModel): Promise<CodecModel> {
-  if ('latent' in model) return model;
+  if ('latentVariableModel' in model) return model;
   return loadModel(model.source!);
 }
 

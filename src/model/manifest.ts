@@ -10,18 +10,13 @@ import { MAX_BINS_LOG2, MAX_PRECISION } from '../codecs.js';
 import { elementCount } from '../shape.js';
 import { ARCHITECTURE_NAMES, architectureOf } from './architectures.js';
 import type { ModelSpec } from './spec.js';
+import type { CodingSettings } from './architecture.js';
 import { integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 
 export const MODEL_DIRECTORY_FORMAT = 'bbans-model-v1';
 export const MANIFEST_FILE = 'manifest.json';
 /** A manifest is small; anything larger is refused before it is parsed. */
 export const MAX_MANIFEST_BYTES = 1 << 20;
-
-export interface CodingDefaults {
-  likelihoodPrecision: number;
-  binsLog2: number;
-  posteriorPrecision: number;
-}
 
 export interface ModelManifest {
   format: typeof MODEL_DIRECTORY_FORMAT;
@@ -33,7 +28,8 @@ export interface ModelManifest {
   spec: ModelSpec;
   /** Seed of the weight initialisers, which tfjs records in the topology (and so in the fingerprint). */
   initSeed: number;
-  coding: CodingDefaults;
+  /** What compress codes with unless told otherwise. */
+  coding: CodingSettings;
   /** Hex of the first 16 bytes of SHA-256 over the networks (fingerprintOf); loading checks it. */
   fingerprint: string;
   /** Bytes of float32 weights each network's weights.bin holds. */

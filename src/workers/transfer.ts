@@ -4,14 +4,14 @@
 import * as tf from '../model/tf.js';
 import { BbansError } from '../errors.js';
 import { type CodecModel, type ModelInfo, codecModelOf, loadModel } from '../models.js';
-import type { CodingDefaults } from '../model/manifest.js';
+import type { CodingSettings } from '../model/architecture.js';
 import type { ModelSpec } from '../model/spec.js';
 import { toHex } from '../sha256.js';
 
 export type ModelTransfer =
   | { kind: 'load'; key: string; source: string }
   | {
-    kind: 'networks'; key: string; spec: ModelSpec; itemShape: number[]; coding: CodingDefaults;
+    kind: 'networks'; key: string; spec: ModelSpec; itemShape: number[]; coding: CodingSettings;
     networks: Record<string, { topology: object; weights: Float32Array[] }>;
   };
 
