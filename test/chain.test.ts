@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BbansError, bernoulli, betaBinomial } from '../src/core.js';
+import { BbansError, bernoulli, betaBinomial, categorical, categoricalProbs } from '../src/core.js';
 import { type HandOver, type HandedOver, compressChain, compressChains, decompressChain, decompressChains } from '../src/chain.js';
 import type { LatentVariableModel } from '../src/latent-model.js';
 import { gaussianLatentModel } from '../src/model/gaussian-latent.js';
@@ -44,6 +44,26 @@ function toyModel(kind: 'bernoulli' | 'beta-binomial', binsLog2 = 6): LatentVari
   }, { binsLog2, posteriorPrecision: 16 });
 }
 
+// A model with no Gaussian in it: one latent symbol in 0..3 per point under a prior that is not
+// uniform, as a learned one would be. The chain codes it like any other: the latents are the model's.
+function discreteModel(): LatentVariableModel {
+  const dataSize = 12;
+  return {
+    dataSize,
+    batch: (batch) => ({
+      prior: categorical([8, 4, 3, 1], 4, batch),
+      likelihood: (latent) => bernoulli(Float32Array.from({ length: dataSize * batch }, (_, i) => 0.1 + 0.2 * latent[i % batch]!), 12),
+      posterior(data) {
+        const ones = new Uint32Array(batch);
+        for (let i = 0; i < data.length; i++) ones[i % batch] += data[i]!;
+        const likely = Uint32Array.from(ones, (n) => Math.min(3, n >> 1));
+        const probs = Float32Array.from({ length: batch * 4 }, (_, j) => (likely[Math.floor(j / 4)] === j % 4 ? 5 : 1));
+        return Object.assign(categoricalProbs(4, probs, 10), { pointEstimate: () => likely });
+      },
+    }),
+  };
+}
+
 function toyData(kind: 'bernoulli' | 'beta-binomial', count: number, seed: number): Uint32Array {
   const random = rng(seed);
   return Uint32Array.from({ length: count * 12 }, () => (kind === 'bernoulli' ? (random() < 0.3 ? 1 : 0) : random() < 0.6 ? 0 : Math.floor(random() * 256)));
@@ -68,6 +88,14 @@ describe('bits-back chain', () => {
       }
     });
   }
+
+  it('codes a model whose latents are not Gaussian, under a prior that is not uniform', () => {
+    const model = discreteModel();
+    for (const [count, chains] of [[1, 1], [10, 4], [37, 5]]) {
+      const data = toyData('bernoulli', count, 900 + count);
+      expect(decompressChain(model, compressChain(model, data, count, chains), count, chains)).toEqual(data);
+    }
+  });
 
   it('refuses a message decoded with the wrong settings or corrupted bytes, never returning wrong data silently', () => {
     const model = toyModel('beta-binomial');
