@@ -12,7 +12,7 @@ import { type DecodedFrame, FrameDecompressor, decodeFrame } from './decompresso
 import { coderFor } from './coders.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, MAX_IN_MEMORY_PIXELS, checkOptions, compressionPlan, inFlightFor, threadsOf } from './options.js';
 import { Pipeline } from './pipeline.js';
-import { type ModelInfo, bestShippedModelFor, modelInfo } from './models.js';
+import { type ModelInfo, type ResolvedModel, bestShippedModelFor, resolveModel } from './models.js';
 import { isModelName } from './model/spec.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
@@ -56,7 +56,7 @@ export function checkShape(model: ModelInfo, itemShape: number[]): void {
 
 export async function compress(images: PixelArray | ImageBatch, options: CompressOptions = {}): Promise<Uint8Array> {
   checkOptions('compress', options, COMPRESS_OPTIONS);
-  const model = await modelInfo(options.model ?? bestShippedModelFor(pixelsOf(images)));
+  const model = await resolveModel(options.model ?? bestShippedModelFor(pixelsOf(images)));
   const { data, shape } = asBatch(images, model.itemShape);
   checkShape(model, shape.slice(1));
   const count = shape[0]!;
@@ -88,17 +88,17 @@ export function checkModelMatches(header: StreamHeader, model: ModelInfo): void 
 }
 
 /** The shipped model a header names (never a directory that happens to have its name). */
-async function shippedModelNamedIn(header: StreamHeader): Promise<ModelInfo> {
+async function shippedModelNamedIn(header: StreamHeader): Promise<ResolvedModel> {
   if (!isModelName(header.modelName)) {
     throw new BbansError('MODEL_MISMATCH', `the file was made with model "${header.modelName}", which this build does not ship; pass that model (its directory or URL)`);
   }
-  return modelInfo(header.modelName);
+  return resolveModel(header.modelName);
 }
 
 /** The model a file's header names (or the one given), checked to be the one that made it. */
-export async function modelForHeader(header: StreamHeader, choice: DecompressOptions['model']): Promise<ModelInfo> {
+export async function modelForHeader(header: StreamHeader, choice: DecompressOptions['model']): Promise<ResolvedModel> {
   const model = choice !== undefined
-    ? await modelInfo(choice)
+    ? await resolveModel(choice)
     : await shippedModelNamedIn(header);
   checkModelMatches(header, model);
   if (elementCount(header.itemShape) !== model.spec.pixels) {

@@ -1,59 +1,20 @@
 // The bits-back chain across data points. N points are coded by B independent chains: point i goes
 // to lane i mod B, and once the batch size has ramped up (see RAMP_GROWTH), points t*B .. t*B + B - 1
-// form a batch, so every network call sees a whole batch. Per batch: pop latents from the posterior,
-// push the data under the likelihood, push the latents under the uniform prior over equal-mass bins. Decompression runs the batches backwards,
-// and the batch layout is the same on both sides, so the networks see exactly the same inputs.
+// form a batch, so every network call sees a whole batch. Per batch, the model's bits-back step
+// (src/latent-model.ts): pop the latents from the posterior, push the data under the likelihood,
+// push the latents under the prior. Decompression runs the batches backwards, and the batch layout
+// is the same on both sides, so the networks see exactly the same inputs.
 
 import { BbansError, invalidArgument, requireInteger } from './errors.js';
 import { type LaneView, MAX_LANES, Message } from './message.js';
 import { reusable } from './memory.js';
-import { type Codec, type DistributionCodec, binCentres, bitsBack, gaussianPosterior, uniform } from './codecs.js';
-import { fromLaneMajor, toLaneMajor } from './lane-major.js';
+import { bitsBack } from './codecs.js';
+import type { LatentVariableModel } from './latent-model.js';
 
-/** What the chain needs of a latent-variable model. Arrays are row-major, one row per data point. */
-export interface LatentVariableModel {
-  readonly dataSize: number;
-  readonly latentSize: number;
-  /** Posterior q(z | x) for `batch` points: mean and standard deviation of each latent. */
-  encode(data: Float32Array, batch: number): { means: Float32Array; scales: Float32Array };
-  /**
-   * The data codec p(x | z) for `batch` latent vectors (the bins' centres, batch x latentSize): it
-   * codes dataSize x batch symbols laid out lane-major (one lane per point).
-   */
-  likelihood(latents: Float32Array, batch: number): DistributionCodec;
-}
-
-export interface ChainSettings {
-  /** Independent chains (lanes); each costs its 8-byte head and the start bits its first pops take (~10 bytes measured). */
-  chains: number;
-  /** Latent bins per dimension: 2^binsLog2 equal-mass bins of N(0, 1). */
-  binsLog2: number;
-  /** Precision of the discretised posterior, in bits (> binsLog2). */
-  posteriorPrecision: number;
-}
-
-/** The BB-ANS codec for one batch of `batch` points, data and latents in lane-major layout. */
-function batchCodec(model: LatentVariableModel, settings: SharedChainSettings, batch: number, scratch: (size: number) => Float32Array): Codec<Uint32Array> {
-  const { dataSize, latentSize } = model;
-  const { binsLog2, posteriorPrecision } = settings;
-  return bitsBack<Uint32Array, Uint32Array>({
-    prior: uniform(binsLog2, latentSize * batch),
-    likelihood(latents) {
-      return model.likelihood(binCentres(binsLog2, fromLaneMajor(latents, batch, latentSize)), batch);
-    },
-    posterior(data) {
-      const { means, scales } = model.encode(fromLaneMajor(data, batch, dataSize, scratch(data.length)), batch);
-      return gaussianPosterior(binsLog2, toLaneMajor(means, batch, latentSize), toLaneMajor(scales, batch, latentSize), posteriorPrecision);
-    },
-  });
-}
-
-function checkSettings(model: LatentVariableModel, settings: ChainSettings): void {
-  requireInteger('chains', settings.chains, 1, MAX_LANES);
-  requireInteger('binsLog2', settings.binsLog2, 1, 16);
-  requireInteger('posteriorPrecision', settings.posteriorPrecision, settings.binsLog2 + 1, 31);
+/** Throws INVALID_ARGUMENT unless a chain of `chains` lanes can code points of the model's size. */
+function checkChains(model: LatentVariableModel, chains: number): void {
+  requireInteger('chains', chains, 1, MAX_LANES);
   requireInteger('model dataSize', model.dataSize, 1, 2 ** 24);
-  requireInteger('model latentSize', model.latentSize, 1, 2 ** 16);
 }
 
 /**
@@ -135,9 +96,6 @@ export interface HandedOver {
 /** Fewer batches left than this are not worth moving: a hand-over costs about a step's time. */
 const HANDOVER_MIN_BATCHES = 4;
 
-/** The settings every chain coded together shares. */
-export type SharedChainSettings = Omit<ChainSettings, 'chains'>;
-
 /**
  * Compresses several independent chains side by side: each is its own message, with its own
  * batches (batchesOf), but the next batches of all of them make one batch for the networks, so
@@ -146,14 +104,14 @@ export type SharedChainSettings = Omit<ChainSettings, 'chains'>;
  * WASM, per lane), and the same when it was handed over and resumed. A chain handed over has no
  * bytes here (undefined).
  */
-export function compressChains(model: LatentVariableModel, inputs: readonly ChainInput[], settings: SharedChainSettings, onProgress?: ProgressCallback, handOver?: HandOver): Array<Uint8Array | undefined> {
+export function compressChains(model: LatentVariableModel, inputs: readonly ChainInput[], onProgress?: ProgressCallback, handOver?: HandOver): Array<Uint8Array | undefined> {
   const plans = inputs.map((input) => {
-    checkSettings(model, { ...settings, chains: input.chains });
+    checkChains(model, input.chains);
     if (input.data.length !== input.count * model.dataSize) invalidArgument(`expected ${input.count} x ${model.dataSize} symbols, got ${input.data.length}`);
     return batchesOf(input.count, input.chains);
   });
   const messages = inputs.map((input) => (input.resume ? resumed(input.resume, input.chains) : Message.create(input.chains)));
-  const [batchSymbols, networkInput] = [reusable(Uint32Array), reusable(Float32Array)];
+  const batchSymbols = reusable(Uint32Array);
   try {
     const run = new ChainRun(plans, inputs.map((input) => input.resume?.batches ?? 0), onProgress);
     for (let parts = run.next(); parts; parts = run.next(handOver, (chain) => ({ message: messages[chain]!.toBytes(), batches: run.done[chain]! }))) {
@@ -165,7 +123,7 @@ export function compressChains(model: LatentVariableModel, inputs: readonly Chai
           for (let i = 0, column = at + lane; i < model.dataSize; i++) laneMajor[column + i * parts.lanes] = row[i]!;
         }
       }
-      batchCodec(model, settings, parts.lanes, networkInput).push(parts.views(messages), laneMajor);
+      bitsBack(model.batch(parts.lanes)).push(parts.views(messages), laneMajor);
     }
     return messages.map((message, chain) => (run.finished(chain) ? message.toBytes() : undefined));
   } finally {
@@ -177,13 +135,12 @@ export function compressChains(model: LatentVariableModel, inputs: readonly Chai
  * Inverse of compressChains; fails with CORRUPT_MESSAGE unless every chain's decode ends at the
  * start state. A chain handed over has no points here (undefined).
  */
-export function decompressChains(model: LatentVariableModel, chains: readonly ChainMessage[], settings: SharedChainSettings, onProgress?: ProgressCallback, handOver?: HandOver): Array<Uint32Array | undefined> {
+export function decompressChains(model: LatentVariableModel, chains: readonly ChainMessage[], onProgress?: ProgressCallback, handOver?: HandOver): Array<Uint32Array | undefined> {
   const plans = chains.map((chain) => {
-    checkSettings(model, { ...settings, chains: chain.chains });
+    checkChains(model, chain.chains);
     return batchesOf(chain.count, chain.chains).reverse();
   });
   const messages: Message[] = [];
-  const networkInput = reusable(Float32Array);
   try {
     for (const chain of chains) {
       const message = chain.resume ? resumed(chain.resume, chain.chains) : Message.fromBytes(chain.bytes);
@@ -200,7 +157,7 @@ export function decompressChains(model: LatentVariableModel, chains: readonly Ch
     });
     const run = new ChainRun(plans, chains.map((chain) => chain.resume?.batches ?? 0), onProgress);
     for (let parts = run.next(); parts; parts = run.next(handOver, (chain) => ({ message: messages[chain]!.toBytes(), batches: run.done[chain]!, points: outs[chain]! }))) {
-      const laneMajor = batchCodec(model, settings, parts.lanes, networkInput).pop(parts.views(messages));
+      const laneMajor = bitsBack(model.batch(parts.lanes)).pop(parts.views(messages));
       for (const { chain, batch: { first, size }, at } of parts.list) {
         for (let lane = 0; lane < size; lane++) {
           const row = outs[chain]!.subarray((first + lane) * model.dataSize);
@@ -294,12 +251,16 @@ function batchParts(plans: Batch[][], done: readonly number[], running: Readonly
   };
 }
 
-/** Compresses `count` points of `model.dataSize` symbols each; returns the message bytes. */
-export function compressChain(model: LatentVariableModel, data: Uint32Array, count: number, settings: ChainSettings, onProgress?: ProgressCallback): Uint8Array {
-  return compressChains(model, [{ data, count, chains: settings.chains }], settings, onProgress)[0]!;
+/**
+ * Compresses `count` points of `model.dataSize` symbols each on `chains` independent chains (lanes;
+ * each costs its 8-byte head and the start bits its first pops take, ~10 bytes measured); returns
+ * the message bytes.
+ */
+export function compressChain(model: LatentVariableModel, data: Uint32Array, count: number, chains: number, onProgress?: ProgressCallback): Uint8Array {
+  return compressChains(model, [{ data, count, chains }], onProgress)[0]!;
 }
 
 /** Inverse of compressChain; fails with CORRUPT_MESSAGE unless the decode ends at the start state. */
-export function decompressChain(model: LatentVariableModel, bytes: Uint8Array, count: number, settings: ChainSettings, onProgress?: ProgressCallback): Uint32Array {
-  return decompressChains(model, [{ bytes, count, chains: settings.chains }], settings, onProgress)[0]!;
+export function decompressChain(model: LatentVariableModel, bytes: Uint8Array, count: number, chains: number, onProgress?: ProgressCallback): Uint32Array {
+  return decompressChains(model, [{ bytes, count, chains }], onProgress)[0]!;
 }

@@ -7,7 +7,7 @@
 // The compressor owns its coder: close() lets it go.
 import { BbansError } from './errors.js';
 import type { FrameCoder } from './frame-coder.js';
-import { type FrameSettings, settingsOf } from './frame-codec.js';
+import { type FrameSettings, settingsOf } from './frame-settings.js';
 import type { StreamHeader } from './format/fields.js';
 import type { IndexEntry } from './format/segment.js';
 import { WRITTEN } from './format/versions.js';

@@ -9,7 +9,8 @@ export {
   uniform, categorical, categoricalProbs, quantizeProbabilities, bernoulli, betaBinomial, gaussianPosterior,
   binCentres, binOf, serial, onLanes, bitsBack,
 } from './codecs.js';
-export { type LatentVariableModel, type ChainSettings, type ProgressCallback, compressChain, decompressChain } from './chain.js';
+export { type ProgressCallback, compressChain, decompressChain } from './chain.js';
+export type { LatentVariableModel, BatchModel, PosteriorCodec } from './latent-model.js';
 export {
   type PixelNetworkSpec, type PixelNetwork, type DenseLayer, type CausalWindow, type AutoregressiveCodec,
   pixelNetwork, localAutoregressive,

@@ -3,7 +3,7 @@
 // when the first header arrives (that is when the model it names is known); frames are decoded
 // several at a time, at most `inFlight` outstanding, so memory stays bounded by a few frames.
 import type { FrameCoder } from './frame-coder.js';
-import { settingsOf } from './frame-codec.js';
+import { settingsOf } from './frame-settings.js';
 import type { StreamHeader } from './format/fields.js';
 import type { Frame } from './format/frame.js';
 import { type ParsedFrame, StreamParser } from './format/parser.js';

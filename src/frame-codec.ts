@@ -6,18 +6,9 @@ import { BbansError } from './errors.js';
 import { type ChainProgress, type HandOver, compressChains, decompressChains } from './chain.js';
 import { crc32 } from './crc32.js';
 import type { CodecModel } from './models.js';
-import type { StreamHeader } from './format/fields.js';
+import type { FrameSettings } from './frame-settings.js';
 import type { CodedFrame } from './format/coded-frame.js';
 import { type PixelArray, pixelBytes } from './pixels.js';
-
-/** What coding a frame needs beyond its images: the segment header's settings and the chain count. */
-export type FrameSettings = Pick<StreamHeader, 'binsLog2' | 'posteriorPrecision' | 'likelihoodPrecision' | 'pixelBytes'>;
-
-/** A header's frame settings alone (what a worker is sent). */
-export function settingsOf(header: FrameSettings): FrameSettings {
-  const { binsLog2, posteriorPrecision, likelihoodPrecision, pixelBytes } = header;
-  return { binsLog2, posteriorPrecision, likelihoodPrecision, pixelBytes };
-}
 
 function checksumOf(data: PixelArray): number {
   return crc32(pixelBytes(data));
@@ -40,7 +31,7 @@ export type FrameToDecode = CodedFrame & { resume?: ChainProgress };
  */
 export function encodeFrames(model: CodecModel, settings: FrameSettings, frames: readonly FramePixels[], handOver?: HandOver): Array<CodedFrame | undefined> {
   const inputs = frames.map(({ pixels, chains, resume }) => ({ data: Uint32Array.from(pixels), count: pixels.length / model.spec.pixels, chains, resume }));
-  const messages = compressChains(model.latent(settings.likelihoodPrecision), inputs, settings, undefined, handOver);
+  const messages = compressChains(model.latentVariableModel(settings), inputs, undefined, handOver);
   return frames.map(({ pixels }, i) => {
     const message = messages[i];
     return message && { kind: 'coded' as const, count: inputs[i]!.count, crc32: checksumOf(pixels), message };
@@ -51,7 +42,7 @@ export function decodeFrames(model: CodecModel, settings: FrameSettings, frames:
   let symbols: Array<Uint32Array | undefined>;
   try {
     const chains = frames.map((frame) => ({ bytes: frame.message, count: frame.count, chains: lanesOf(frame.message), resume: frame.resume }));
-    symbols = decompressChains(model.latent(settings.likelihoodPrecision), chains, settings, undefined, handOver);
+    symbols = decompressChains(model.latentVariableModel(settings), chains, undefined, handOver);
   } catch (error) {
     // Settings the header allowed but the model's codecs refuse mean the file is not what we wrote.
     if (error instanceof BbansError && (error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_PARAMETER')) {

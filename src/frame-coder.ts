@@ -13,7 +13,8 @@ import type { CodecModel } from './models.js';
 import type { CodedFrame } from './format/coded-frame.js';
 import type { PixelArray } from './pixels.js';
 import { lanesOf } from './message.js';
-import { type FramePixels, type FrameSettings, type FrameToDecode, decodeFrames, encodeFrames } from './frame-codec.js';
+import { type FramePixels, type FrameToDecode, decodeFrames, encodeFrames } from './frame-codec.js';
+import { type FrameSettings, sameSettings } from './frame-settings.js';
 
 export interface FrameCoder {
   encode(settings: FrameSettings, pixels: PixelArray, chains: number): Promise<CodedFrame>;
@@ -53,10 +54,6 @@ interface Active {
   holds: Set<number>;
   asked: boolean;
   handOver(): void;
-}
-
-function sameSettings(a: FrameSettings, b: FrameSettings): boolean {
-  return a.binsLog2 === b.binsLog2 && a.posteriorPrecision === b.posteriorPrecision && a.likelihoodPrecision === b.likelihoodPrecision && a.pixelBytes === b.pixelBytes;
 }
 
 /** Hands frames to `runners` runners as jobs of up to JOB_LANES chains, whichever frames are waiting when a runner comes free. */

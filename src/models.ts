@@ -8,14 +8,14 @@ import { MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './format/fields.js';
 import { MAX_TRIALS } from './codecs.js';
 import { toHex } from './sha256.js';
 import { elementCount } from './shape.js';
-import type { LatentVariableModel } from './chain.js';
+import type { LatentVariableModel } from './latent-model.js';
 import { useWasmBackend } from './model/backend.js';
-import { type ModelFiles, filesIn, readManifest, readModelDirectory } from './model/directory.js';
+import { type ModelFiles, filesIn, loadNetworks, readManifest } from './model/directory.js';
 import { invalidModel } from './model/spec-check.js';
 import { SHIPPED_MODEL_FILES } from './asset-urls.js';
 import { nodeBuiltin } from './node-builtins.js';
-import type { CodingDefaults, ModelManifest } from './model/manifest.js';
-import type { Networks, Vae } from './model/architecture.js';
+import type { ModelManifest } from './model/manifest.js';
+import type { CodingSettings, Networks, Vae } from './model/architecture.js';
 import { architectureOf } from './model/architectures.js';
 import { vaeFingerprint } from './model/fingerprint.js';
 import type { PixelLikelihood, VaeSpec } from './model/factorized-vae-spec.js';
@@ -35,7 +35,7 @@ export interface ModelInfo {
   /** First 16 bytes of SHA-256 over every network's topology and weights. */
   fingerprint: Uint8Array;
   /** What compress uses unless told otherwise. */
-  coding: CodingDefaults;
+  coding: CodingSettings;
   /** The model directory's manifest, for a model loaded from one. */
   manifest?: ModelManifest;
   /** Where it was loaded from (a shipped model's name, a directory's URL), so a worker can load it too. */
@@ -45,12 +45,12 @@ export interface ModelInfo {
 export interface CodecModel extends ModelInfo {
   /** The tfjs networks themselves, e.g. to evaluate the model's ELBO. */
   vae: Vae;
-  /** The chain's view of the model, with pixel likelihoods quantised to `likelihoodPrecision` bits. */
-  latent(likelihoodPrecision: number): LatentVariableModel;
+  /** The chain's view of the model (per batch, its bits-back codecs), coded as finely as `coding` says. */
+  latentVariableModel(coding: CodingSettings): LatentVariableModel;
 }
 
 /** Coding settings of a model that says nothing of its own: the architecture's likelihood precision. */
-export function defaultCoding(spec: ModelSpec): CodingDefaults {
+export function defaultCoding(spec: ModelSpec): CodingSettings {
   return { likelihoodPrecision: architectureOf(spec).defaultPrecision(spec), binsLog2: 12, posteriorPrecision: 28 };
 }
 
@@ -67,7 +67,7 @@ export function codecModelOf(spec: ModelSpec, itemShape: number[], networks: Net
     coding,
     manifest,
     ...(source !== undefined && { source }),
-    latent: (precision: number) => architecture.codec(vae, precision),
+    latentVariableModel: (settings: CodingSettings) => architecture.codec(vae, settings),
   };
 }
 
@@ -93,7 +93,7 @@ function shippedFiles(name: ModelName): ModelFiles {
 function modelFolder(source: string | URL): URL {
   const withSlash = (url: URL): URL => (url.pathname.endsWith('/') ? url : new URL(`${url.href}/`));
   if (source instanceof URL) return withSlash(source);
-  if (typeof source !== 'string' || source === '') invalidArgument(`a model is a shipped model's name (${Object.keys(SHIPPED_SPECS).join(', ')}), a model directory or its URL; got ${JSON.stringify(source)}`);
+  if (typeof source !== 'string' || source === '') invalidArgument(`a model is a shipped model's name (${Object.keys(SHIPPED_SPECS).join(', ')}), a model directory or its URL, or a loaded model; got ${JSON.stringify(source)}`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return withSlash(new URL(source));
   const [fs, path, url] = [nodeBuiltin('node:fs'), nodeBuiltin('node:path'), nodeBuiltin('node:url')];
   if (fs && path && url) {
@@ -104,57 +104,85 @@ function modelFolder(source: string | URL): URL {
   return invalidArgument(`unknown model "${source}": not a shipped model (${Object.keys(SHIPPED_SPECS).join(', ')}) nor a URL`);
 }
 
-/** Loads a model directory, checking it throughout (src/model/directory.ts). */
-async function loadDirectory(files: ModelFiles, where: string): Promise<CodecModel> {
-  await useWasmBackend();
-  const { manifest, networks } = await readModelDirectory(files);
-  const model = codecModelOf(manifest.spec, manifest.itemShape, networks, manifest.coding, manifest, where);
-  if (toHex(model.fingerprint) !== manifest.fingerprint) {
-    throw new BbansError('INVALID_MODEL', `${where}: the networks' fingerprint ${toHex(model.fingerprint)} is not the manifest's ${manifest.fingerprint}: the model directory is damaged or was altered`);
-  }
-  return model;
+/**
+ * A model as a call resolved it, once, where it came in (resolveModel): a loaded model, or a stored
+ * one known by its manifest, whose networks are loaded by whichever thread codes with them
+ * (loadedModel; a worker, from the manifest and source it is sent). Every step after the API's
+ * edge takes this, never the caller's name, path or URL again.
+ */
+export type ResolvedModel = CodecModel | StoredModel;
+
+/** A shipped model or a model directory, resolved but not loaded: its manifest read and checked (no tfjs). */
+export interface StoredModel extends ModelInfo {
+  manifest: ModelManifest;
+  /** A shipped model's name or the model directory's URL, which any thread can load the files from. */
+  source: string;
 }
 
-const shipped = new Map<ModelName, Promise<CodecModel>>();
-
-/**
- * Loads a model: a shipped one by name (once per process), or a model directory by path (Node) or
- * URL (file:, http:, https:), as `bbans train` writes them. Everything read is checked first; a
- * damaged or hostile directory fails with INVALID_MODEL.
- */
-export async function loadModel(source: string | URL): Promise<CodecModel> {
-  if (typeof source === 'string' && isModelName(source)) {
-    let model = shipped.get(source);
-    if (!model) {
-      model = loadDirectory(shippedFiles(source), source);
-      shipped.set(source, model);
-      model.catch(() => shipped.delete(source as ModelName));
-    }
-    return model;
-  }
-  const folder = modelFolder(source);
-  return loadDirectory(filesIn(folder), folder.href);
+/** The files of a resolved source: a shipped model's, or those of the model directory at that URL. */
+function filesAt(source: string): ModelFiles {
+  return isModelName(source) ? shippedFiles(source) : filesIn(new URL(source));
 }
 
 function fromHex(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
 
-/** A loaded model is itself; a name, directory or URL is described by its manifest, read without tfjs. */
-export async function modelInfo(choice: string | URL | CodecModel): Promise<ModelInfo | CodecModel> {
-  if (typeof choice !== 'string' && !(choice instanceof URL)) return choice;
-  const [files, source] = typeof choice === 'string' && isModelName(choice) ? [shippedFiles(choice), choice] : (() => {
-    const folder = modelFolder(choice);
-    return [filesIn(folder), folder.href] as const;
-  })();
-  const manifest = await readManifest(files);
+/** The model stored at `source`, as its (checked) manifest describes it. */
+export function storedModel(manifest: ModelManifest, source: string): StoredModel {
   return { name: manifest.name, spec: manifest.spec, itemShape: manifest.itemShape, fingerprint: fromHex(manifest.fingerprint), coding: manifest.coding, manifest, source };
 }
 
-/** The model itself, loaded (tfjs on this thread) from where its info says it came from. */
-export async function loadedModel(model: ModelInfo | CodecModel): Promise<CodecModel> {
-  if ('latent' in model) return model;
-  return loadModel(model.source!);
+/**
+ * Resolves what a caller names as a model: a loaded model is itself; a shipped model's name, a
+ * model directory's path (Node) or URL (file:, http:, https:) is read as far as its manifest,
+ * checked (a damaged or hostile one fails with INVALID_MODEL), without tfjs.
+ */
+export async function resolveModel(choice: string | URL | CodecModel): Promise<ResolvedModel> {
+  if (isLoaded(choice)) return choice;
+  const source = typeof choice === 'string' && isModelName(choice) ? choice : modelFolder(choice).href;
+  return storedModel(await readManifest(filesAt(source)), source);
+}
+
+/** A stored model's networks loaded from its files, checked throughout (src/model/directory.ts) and against its manifest's fingerprint. */
+async function loadStored({ manifest, source }: StoredModel): Promise<CodecModel> {
+  await useWasmBackend();
+  const networks = await loadNetworks(filesAt(source), manifest.spec, manifest.initSeed, manifest.weightBytes);
+  const model = codecModelOf(manifest.spec, manifest.itemShape, networks, manifest.coding, manifest, source);
+  if (toHex(model.fingerprint) !== manifest.fingerprint) {
+    throw new BbansError('INVALID_MODEL', `${source}: the networks' fingerprint ${toHex(model.fingerprint)} is not the manifest's ${manifest.fingerprint}: the model directory is damaged or was altered`);
+  }
+  return model;
+}
+
+/** Shipped models loaded on this thread, each once. */
+const shipped = new Map<ModelName, Promise<CodecModel>>();
+
+function isLoaded(model: unknown): model is CodecModel {
+  return typeof model === 'object' && model !== null && 'latentVariableModel' in model;
+}
+
+/** The model with its networks on this thread: itself when loaded, else loaded from its files (a shipped one once per thread). */
+export function loadedModel(model: ResolvedModel): Promise<CodecModel> {
+  if (isLoaded(model)) return Promise.resolve(model);
+  const { source } = model;
+  if (!isModelName(source)) return loadStored(model);
+  let loaded = shipped.get(source);
+  if (!loaded) {
+    loaded = loadStored(model);
+    shipped.set(source, loaded);
+    loaded.catch(() => shipped.delete(source));
+  }
+  return loaded;
+}
+
+/**
+ * Loads a model: a shipped one by name, or a model directory by path (Node) or URL (file:, http:,
+ * https:), as `bbans train` writes them. Everything read is checked first; a damaged or hostile
+ * directory fails with INVALID_MODEL.
+ */
+export async function loadModel(source: string | URL): Promise<CodecModel> {
+  return loadedModel(await resolveModel(source));
 }
 
 interface CustomModelBase {

@@ -4,6 +4,7 @@
 import { invalidArgument, invalidImages, requireInteger } from './errors.js';
 import { MAX_SOURCE_HEADER, type SourceFormat, type StreamHeader } from './format/fields.js';
 import { MAX_FRAME_PIXELS } from './format/frames.js';
+import { MAX_BINS_LOG2, MAX_PRECISION } from './codecs.js';
 import type { FramingOptions } from './compressor.js';
 import type { ProgressCallback } from './chain.js';
 import type { PipelineLimit } from './pipeline.js';
@@ -163,9 +164,9 @@ export function compressionPlan(who: string, model: ModelInfo, options: Compress
     likelihoodPrecision: options.likelihoodPrecision ?? model.coding.likelihoodPrecision,
     itemShape: [...itemShape],
   };
-  requireInteger(`${who}: binsLog2`, header.binsLog2, 1, 16);
-  requireInteger(`${who}: posteriorPrecision`, header.posteriorPrecision, header.binsLog2 + 1, 31);
-  requireInteger(`${who}: likelihoodPrecision`, header.likelihoodPrecision, 1, 31);
+  requireInteger(`${who}: binsLog2`, header.binsLog2, 1, MAX_BINS_LOG2);
+  requireInteger(`${who}: posteriorPrecision`, header.posteriorPrecision, header.binsLog2 + 1, MAX_PRECISION);
+  requireInteger(`${who}: likelihoodPrecision`, header.likelihoodPrecision, 1, MAX_PRECISION);
   const framing: FramingOptions = {
     frameSize,
     ...(options.chains !== undefined && { chains: options.chains }),

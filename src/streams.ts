@@ -8,7 +8,7 @@ import { FrameCompressor } from './compressor.js';
 import type { DecodedFrame } from './decompressor.js';
 import { coderFor } from './coders.js';
 import { type Decompressed, batchOf, checkShape, frameDecompressor, noImages } from './api.js';
-import { BEST_SHIPPED_MODEL, modelInfo } from './models.js';
+import { BEST_SHIPPED_MODEL, resolveModel } from './models.js';
 import { COMPRESS_OPTIONS, type CompressOptions, DECOMPRESS_OPTIONS, type DecompressOptions, checkOptions, compressionPlan, threadsOf } from './options.js';
 import { type PixelArray, isPixelArray } from './pixels.js';
 
@@ -32,7 +32,7 @@ function compression(options: CompressStreamOptions): Session<PixelArray, Uint8A
   let compressor: Promise<FrameCompressor> | undefined;
   const open = (pixelBytes: 1 | 2): Promise<FrameCompressor> => (compressor ??= (async () => {
     // A stream is not seen whole before coding, so the default model is the 8-bit one, which takes binary images too.
-    const model = await modelInfo(rest.model ?? BEST_SHIPPED_MODEL.eightBit);
+    const model = await resolveModel(rest.model ?? BEST_SHIPPED_MODEL.eightBit);
     const shape = itemShape ?? model.itemShape;
     checkShape(model, shape);
     const { header, framing } = compressionPlan('compressStream', model, rest, { pixelBytes, itemShape: shape });

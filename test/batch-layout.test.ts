@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../src/index.js';
 import { type CodecModel, loadModel } from '../src/models.js';
-import { binCentres } from '../src/codecs.js';
+import { encodePosterior } from '../src/model/vae.js';
 import type { HandOver, HandedOver } from '../src/chain.js';
 import { toLaneMajor } from '../src/lane-major.js';
 import { decodeFrames, encodeFrames } from '../src/frame-codec.js';
@@ -33,23 +33,22 @@ describe('network rows do not depend on the batch', () => {
   for (const name of ['mnist-binary-ar', 'mnist-8bit-ar', 'mnist-binary', 'mnist-8bit']) {
     it(`${name}: posterior parameters and likelihood intervals per row, any batch size and position`, async () => {
       const model: CodecModel = await loadModel(name);
-      const lv = model.latent(model.coding.likelihoodPrecision);
-      const pixels = model.spec.pixels;
+      const lv = model.latentVariableModel(model.coding);
+      const [pixels, latents] = [model.spec.pixels, model.spec.latent];
       const images = (name.includes('binary') ? loadBinarizedMnistTest() : loadMnistImages('test')).pixels.subarray(0, ROWS * pixels);
       const data = Float32Array.from(images);
-      const full = lv.encode(data, ROWS);
+      const full = encodePosterior(model.vae, data, ROWS);
       const random = rng(name.length);
-      const bins = Uint32Array.from({ length: ROWS * lv.latentSize }, () => Math.floor(random() * 2 ** model.coding.binsLog2));
-      const centres = binCentres(model.coding.binsLog2, bins);
+      const bins = Uint32Array.from({ length: ROWS * latents }, () => Math.floor(random() * 2 ** model.coding.binsLog2));
       const symbols = Uint32Array.from(images);
       const intervals = (from: number, size: number) => {
-        const codec = lv.likelihood(centres.subarray(from * lv.latentSize, (from + size) * lv.latentSize), size);
+        const codec = lv.batch(size).likelihood(toLaneMajor(bins.subarray(from * latents, (from + size) * latents), size, latents));
         return codec.intervals(toLaneMajor(symbols.subarray(from * pixels, (from + size) * pixels), size, pixels));
       };
       const whole = intervals(0, ROWS);
       for (const [size, from] of LAYOUTS) {
-        const part = lv.encode(data.subarray(from * pixels, (from + size) * pixels), size);
-        const rows = [from * lv.latentSize, (from + size) * lv.latentSize] as const;
+        const part = encodePosterior(model.vae, data.subarray(from * pixels, (from + size) * pixels), size);
+        const rows = [from * latents, (from + size) * latents] as const;
         expect(bits(part.means), `means, batch ${size} at ${from}`).toEqual(bits(full.means.subarray(...rows)));
         expect(bits(part.scales), `scales, batch ${size} at ${from}`).toEqual(bits(full.scales.subarray(...rows)));
         const { starts, freqs } = intervals(from, size);

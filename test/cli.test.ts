@@ -7,7 +7,7 @@ import { bbans } from './run-cli.js';
 import { readIdx, writeIdx } from '../src/data/idx.js';
 import { writeNpy } from '../src/data/npy.js';
 import { loadMnistImages } from '../src/data/mnist.js';
-import { BEST_SHIPPED_MODEL, modelInfo } from '../src/models.js';
+import { BEST_SHIPPED_MODEL, resolveModel } from '../src/models.js';
 import { defaultFrameSize } from '../src/options.js';
 
 let dir: string;
@@ -135,7 +135,7 @@ describe('bbans CLI', () => {
   it('--help gives the default frame sizes that compress picks', async () => {
     const help = (await bbans('compress', '--help')).out.replace(/\s+/g, ' ');
     for (const name of [BEST_SHIPPED_MODEL.eightBit, BEST_SHIPPED_MODEL.binary]) {
-      expect(help.match(new RegExp(`(\\d+) (?:images )?for ${name}\\b`))?.[1], name).toBe(String(defaultFrameSize(await modelInfo(name))));
+      expect(help.match(new RegExp(`(\\d+) (?:images )?for ${name}\\b`))?.[1], name).toBe(String(defaultFrameSize(await resolveModel(name))));
     }
   });
 });

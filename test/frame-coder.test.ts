@@ -2,7 +2,9 @@
 // jobs, and how a job asked for a hand-over gives frames back to the queue for the idle runner.
 import { describe, expect, it } from 'vitest';
 import { type JobRunner, batchingCoder } from '../src/frame-coder.js';
-import type { FramePixels, FrameSettings } from '../src/frame-codec.js';
+import type { FramePixels } from '../src/frame-codec.js';
+import { type FrameSettings, sameSettings, settingsOf } from '../src/frame-settings.js';
+import type { StreamHeader } from '../src/format/fields.js';
 import type { CodedFrame } from '../src/format/coded-frame.js';
 
 const settings: FrameSettings = { binsLog2: 12, posteriorPrecision: 28, likelihoodPrecision: 20, pixelBytes: 1 };
@@ -54,5 +56,16 @@ describe('frame scheduler', () => {
     const coder = batchingCoder(2, runner);
     const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => coder.encode(settings, new Uint8Array([i]), 1)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  });
+});
+
+describe('frame settings', () => {
+  it('are exactly the header fields the coded bits depend on, and frames differing in any one of them do not share a job', () => {
+    const header: StreamHeader = { source: 'idx', sourceHeader: new Uint8Array(4), modelName: 'm', fingerprint: new Uint8Array(16), itemShape: [28, 28], ...settings };
+    expect(settingsOf(header)).toEqual(settings);
+    expect(sameSettings(settingsOf(header), settings)).toBe(true);
+    for (const key of Object.keys(settings) as Array<keyof FrameSettings>) {
+      expect(sameSettings({ ...settings, [key]: settings[key] + 1 }, settings), key).toBe(false);
+    }
   });
 });

@@ -123,16 +123,16 @@ describe('shipped local autoregressive models', () => {
 
   it('a likelihood codec whose reused features a later call replaced refuses to code, and the newest codes what it was made for', async () => {
     const model = await loadModel('mnist-binary-ar');
-    const chain = model.latent(model.coding.likelihoodPrecision);
-    const latents = (seed: number) => Float32Array.from({ length: 3 * chain.latentSize }, (_, i) => Math.sin(seed + i));
+    const { likelihood } = model.latentVariableModel(model.coding).batch(3);
+    const latents = (seed: number) => Uint32Array.from({ length: 3 * model.spec.latent }, (_, i) => Math.floor((Math.sin(seed + i) + 1) * 2 ** (model.coding.binsLog2 - 1)));
     const symbols = toLaneMajor(Uint32Array.from(MODELS[1][1].subarray(0, 3 * IMAGE)), 3, IMAGE);
-    const first = chain.likelihood(latents(1), 3);
+    const first = likelihood(latents(1));
     const expected = first.intervals(symbols);
-    const second = chain.likelihood(latents(2), 3);
+    const second = likelihood(latents(2));
     expect(() => first.intervals(symbols)).toThrow(/stale/);
     expect(() => first.push(Message.create(3), symbols)).toThrow(/stale/);
     expect(second.intervals(symbols)).not.toEqual(expected);
-    expect(chain.likelihood(latents(1), 3).intervals(symbols)).toEqual(expected);
+    expect(likelihood(latents(1)).intervals(symbols)).toEqual(expected);
   });
 
   it('odd images round trip exactly: all-0, all-max, noise, inverted digits', async () => {

@@ -2,6 +2,7 @@
 // precisions and the shape of one image. Each is checked against hard limits as it is read, so a
 // hostile header cannot ask for absurd memory.
 import { BbansError } from '../errors.js';
+import { MAX_BINS_LOG2, MAX_PRECISION } from '../codecs.js';
 import { elementCount } from '../shape.js';
 import type { ByteReader, ByteWriter } from './bytes.js';
 
@@ -59,7 +60,7 @@ export function readModelFields(r: ByteReader): Omit<StreamHeader, 'itemShape' |
   const binsLog2 = r.u8('bins');
   const posteriorPrecision = r.u8('posterior precision');
   const likelihoodPrecision = r.u8('likelihood precision');
-  if (binsLog2 < 1 || binsLog2 > 16 || posteriorPrecision <= binsLog2 || posteriorPrecision > 31 || likelihoodPrecision < 1 || likelihoodPrecision > 31) {
+  if (binsLog2 < 1 || binsLog2 > MAX_BINS_LOG2 || posteriorPrecision <= binsLog2 || posteriorPrecision > MAX_PRECISION || likelihoodPrecision < 1 || likelihoodPrecision > MAX_PRECISION) {
     throw new BbansError('CORRUPT_MESSAGE', `bbans header: coding precisions ${binsLog2}/${posteriorPrecision}/${likelihoodPrecision} are out of range`);
   }
   return { source, pixelBytes, modelName, fingerprint, binsLog2, posteriorPrecision, likelihoodPrecision };

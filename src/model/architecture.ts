@@ -1,10 +1,18 @@
 // One place per model architecture. An Architecture knows how to build its networks, what a
 // training batch of it holds, its loss (the negative ELBO), and how its networks become the
-// chain's LatentVariableModel (prior, likelihood and posterior codecs); nothing else in bbans
-// switches on the kind of model. A new architecture is one module registered below.
+// chain's LatentVariableModel (per batch, its prior, likelihood and posterior codecs); nothing else
+// in bbans switches on the kind of model. A new architecture is one module registered below.
 import type * as tf from './tf.js';
-import type { LatentVariableModel } from '../chain.js';
+import type { LatentVariableModel } from '../latent-model.js';
 import type { ModelSpec } from './spec.js';
+
+/** How finely a model codes (a file's header stores these): its latent bins and posterior precision, and its likelihood's precision, in bits. */
+export interface CodingSettings {
+  /** 2^binsLog2 latent bins per dimension. */
+  binsLog2: number;
+  posteriorPrecision: number;
+  likelihoodPrecision: number;
+}
 
 /** A model's tfjs networks by name (every architecture has an encoder and a decoder). */
 export type Networks = Record<string, tf.LayersModel>;
@@ -47,8 +55,8 @@ export interface Architecture<S extends ModelSpec = ModelSpec> {
   batch(spec: S, pixels: Float32Array, count: number): ModelBatch;
   /** Per-image negative ELBO in nats, with the posterior sample z = mu + sigma * noise. */
   negativeElbo(vae: Vae<S>, batch: ModelBatch, noise: tf.Tensor2D, training: boolean): tf.Tensor1D;
-  /** The chain's view of the model, its pixel likelihood quantised to `precision` bits. */
-  codec(vae: Vae<S>, precision: number): LatentVariableModel;
+  /** The chain's view of the model, coded as finely as `coding` says. */
+  codec(vae: Vae<S>, coding: CodingSettings): LatentVariableModel;
   defaultPrecision(spec: S): number;
   /** The item shape the spec fixes ([height, width]), or undefined when any shape of its pixel count fits. */
   itemShape(spec: S): number[] | undefined;

@@ -91,10 +91,3 @@ export async function readManifest(files: ModelFiles): Promise<ModelManifest> {
   const manifestUrl = files(MANIFEST_FILE);
   return parseManifest(await readAsset(manifestUrl, 'model manifest', MAX_MANIFEST_BYTES), manifestUrl.href);
 }
-
-/** The manifest and networks of a model directory. */
-export async function readModelDirectory(files: ModelFiles): Promise<{ manifest: ModelManifest; networks: Networks }> {
-  const manifest = await readManifest(files);
-  const networks = await loadNetworks(files, manifest.spec, manifest.initSeed, manifest.weightBytes);
-  return { manifest, networks };
-}

@@ -13,7 +13,7 @@ import { toLaneMajor } from '../lane-major.js';
 import { bernoulliLogPmf, betaBinomialLogPmf, categoricalLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
 import { positive } from './positive.js';
 import { runNetwork } from './run.js';
-import { buildEncoder, dense, deriveSeed, encodePosterior, encoderOf, sized, validateEncoder } from './vae.js';
+import { buildEncoder, dense, deriveSeed, encoderOf, sized, vaeCodecModel, validateEncoder } from './vae.js';
 
 interface FactorizedLikelihood {
   /** Output heads of the decoder: name, width per pixel, activation. */
@@ -98,18 +98,13 @@ export const factorizedVae: Architecture<VaeSpec> = {
       return tf.sub(gaussianKlFromStandardNormal(mu, sigma), logLikelihood) as tf.Tensor1D;
     });
   },
-  codec(vae, precision) {
+  codec(vae, coding) {
     const { spec } = vae;
     const likelihood = LIKELIHOODS[spec.likelihood];
-    return {
-      dataSize: spec.pixels,
-      latentSize: spec.latent,
-      encode: (data, batch) => encodePosterior(vae, data, batch),
-      likelihood(latents: Float32Array, batch: number) {
-        const parameters = runNetwork(vae.networks.decoder!, latents, batch, spec.latent, (heads) => heads.map((h) => likelihood.toParameters(spec, h, batch)));
-        return likelihood.codec(spec, parameters.map((p) => toLaneMajor(p, batch, spec.pixels, p.length / (batch * spec.pixels))), precision);
-      },
-    };
+    return vaeCodecModel(vae, coding, (latents, batch) => {
+      const parameters = runNetwork(vae.networks.decoder!, latents, batch, spec.latent, (heads) => heads.map((h) => likelihood.toParameters(spec, h, batch)));
+      return likelihood.codec(spec, parameters.map((p) => toLaneMajor(p, batch, spec.pixels, p.length / (batch * spec.pixels))), coding.likelihoodPrecision);
+    });
   },
   defaultPrecision: (spec) => LIKELIHOODS[spec.likelihood].precision,
   itemShape: () => undefined,

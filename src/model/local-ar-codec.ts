@@ -1,18 +1,18 @@
 // A local autoregressive VAE (src/model/local-ar-vae.ts, src/model/predictive-ar-vae.ts) as the
-// chain's LatentVariableModel: the encoder gives the posterior, the decoder (tfjs) the features,
+// chain's LatentVariableModel: the encoder gives the Gaussian latent, the decoder (tfjs) the features,
 // and the pixel network, read once out of its tfjs layers into a WASM PixelNetwork, codes the
 // pixels (src/autoregressive.ts).
 import { invalidArgument } from '../errors.js';
-import type { LatentVariableModel } from '../chain.js';
+import type { LatentVariableModel } from '../latent-model.js';
 import { contextWidth, localAutoregressive } from '../autoregressive.js';
 import * as tf from './tf.js';
-import type { ModelBatch, Networks, Vae } from './architecture.js';
+import type { CodingSettings, ModelBatch, Networks, Vae } from './architecture.js';
 import { gaussianKlFromStandardNormal } from './likelihoods.js';
 import { MAX_PIXEL_LAYERS, type PixelInputs, type PixelNetworkShape, headOutputs, pixelNetworkOf, validatePixelNetwork } from './pixel-network.js';
 import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 import { type OutputArray, runNetwork } from './run.js';
-import { type EncoderShape, encodePosterior, encoderOf, sized, validateEncoder } from './vae.js';
+import { type EncoderShape, encoderOf, sized, vaeCodecModel, validateEncoder } from './vae.js';
 import { reusable } from '../memory.js';
 import type { ModelSpec } from './spec.js';
 import type { LocalArShapeSpec } from './local-ar-vae-spec.js';
@@ -73,29 +73,25 @@ export function checkLocalArSpec(spec: Record<string, unknown>, inputs: PixelInp
     + denseParameters(latent, decoderHidden, featuresPerImage({ pixels, features }, inputs)) + contextWidth(inputs.context, { rows, halfWidth }) * hidden[0]! + denseParameters(features, ...hidden, heads));
 }
 
-export function localArCodecModel<S extends ModelSpec & LocalArShape>(vae: Vae<S>, precision: number, inputs: PixelInputs): LatentVariableModel {
+export function localArCodecModel<S extends ModelSpec & LocalArShape>(vae: Vae<S>, coding: CodingSettings, inputs: PixelInputs): LatentVariableModel {
   const { spec, networks: { decoder, pixel } } = vae;
+  const precision = coding.likelihoodPrecision;
   const network = pixelNetworkOf(spec, inputs, pixel!);
   // One features array for every batch (the largest yet, viewed at each batch's size), not a new
   // 25 KB per image. A codec reads its features as it pushes or pops, so only the newest one may
   // be used: the chain uses each before it asks for the next, and an older one refuses to run.
   const features: OutputArray = reusable(Float32Array);
   let newest = 0;
-  return {
-    dataSize: spec.pixels,
-    latentSize: spec.latent,
-    encode: (data, batch) => encodePosterior(vae, data, batch),
-    likelihood(latents, batch) {
-      const [batchFeatures] = runNetwork(decoder!, latents, batch, spec.latent, undefined, features);
-      const codec = localAutoregressive(network, batchFeatures!, batch, precision);
-      const mine = ++newest;
-      const current = <A extends unknown[], R>(method: (...args: A) => R) => (...args: A): R => {
-        if (mine !== newest) invalidArgument('this likelihood codec is stale: its features were replaced by a later likelihood call (use each codec before asking for the next)');
-        return method(...args);
-      };
-      return { precision, push: current(codec.push), pop: current(codec.pop), intervals: current(codec.intervals), cost: current(codec.cost) };
-    },
-  };
+  return vaeCodecModel(vae, coding, (latents, batch) => {
+    const [batchFeatures] = runNetwork(decoder!, latents, batch, spec.latent, undefined, features);
+    const codec = localAutoregressive(network, batchFeatures!, batch, precision);
+    const mine = ++newest;
+    const current = <A extends unknown[], R>(method: (...args: A) => R) => (...args: A): R => {
+      if (mine !== newest) invalidArgument('this likelihood codec is stale: its features were replaced by a later likelihood call (use each codec before asking for the next)');
+      return method(...args);
+    };
+    return { precision, push: current(codec.push), pop: current(codec.pop), intervals: current(codec.intervals), cost: current(codec.cost) };
+  });
 }
 
 /** The networks must be exactly what the WASM loop evaluates: checked layer by layer. */

@@ -85,6 +85,6 @@ export const localArVae: Architecture<LocalArVaeSpec> = {
   batch: (spec, pixels, count) => ({ pixels: tf.tensor2d(pixels, [count, spec.pixels]), neighbours: causalNeighbours(spec, pixels, count) }),
   negativeElbo: (vae, batch, noise, training) =>
     localArNegativeElbo(vae, batch, noise, training, (features) => localArLogLikelihood(vae.spec, vae.networks, batch.pixels, batch.neighbours!, features, training)),
-  codec: (vae, precision) => localArCodecModel(vae, precision, LOCAL_AR_INPUTS),
+  codec: (vae, coding) => localArCodecModel(vae, coding, LOCAL_AR_INPUTS),
   validate: (spec, networks) => validateLocalAr(spec, networks, LOCAL_AR_INPUTS),
 };

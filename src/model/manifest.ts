@@ -6,21 +6,17 @@
 //   <dir>/manifest.json
 //   <dir>/<network>/model.json + weights.bin   (tfjs layers format), one folder per network
 import { FINGERPRINT_BYTES, MAX_MODEL_NAME } from '../format/fields.js';
+import { MAX_BINS_LOG2, MAX_PRECISION } from '../codecs.js';
 import { elementCount } from '../shape.js';
 import { ARCHITECTURE_NAMES, architectureOf } from './architectures.js';
 import type { ModelSpec } from './spec.js';
+import type { CodingSettings } from './architecture.js';
 import { integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 
 export const MODEL_DIRECTORY_FORMAT = 'bbans-model-v1';
 export const MANIFEST_FILE = 'manifest.json';
 /** A manifest is small; anything larger is refused before it is parsed. */
 export const MAX_MANIFEST_BYTES = 1 << 20;
-
-export interface CodingDefaults {
-  likelihoodPrecision: number;
-  binsLog2: number;
-  posteriorPrecision: number;
-}
 
 export interface ModelManifest {
   format: typeof MODEL_DIRECTORY_FORMAT;
@@ -32,7 +28,8 @@ export interface ModelManifest {
   spec: ModelSpec;
   /** Seed of the weight initialisers, which tfjs records in the topology (and so in the fingerprint). */
   initSeed: number;
-  coding: CodingDefaults;
+  /** What compress codes with unless told otherwise. */
+  coding: CodingSettings;
   /** Hex of the first 16 bytes of SHA-256 over the networks (fingerprintOf); loading checks it. */
   fingerprint: string;
   /** Bytes of float32 weights each network's weights.bin holds. */
@@ -84,11 +81,11 @@ function checkManifest(json: Record<string, unknown>): ModelManifest {
   if (fixedShape && itemShape.join() !== fixedShape.join()) invalidModel(`itemShape ${itemShape.join('x')} is not the spec's ${fixedShape.join('x')}`);
   const initSeed = integerField(json, 'initSeed', 0, 0xffffffff);
   const coding = objectField(json, 'coding');
-  const binsLog2 = integerField(coding, 'binsLog2', 1, 16);
+  const binsLog2 = integerField(coding, 'binsLog2', 1, MAX_BINS_LOG2);
   const codingDefaults = {
-    likelihoodPrecision: integerField(coding, 'likelihoodPrecision', 1, 31),
+    likelihoodPrecision: integerField(coding, 'likelihoodPrecision', 1, MAX_PRECISION),
     binsLog2,
-    posteriorPrecision: integerField(coding, 'posteriorPrecision', binsLog2 + 1, 31),
+    posteriorPrecision: integerField(coding, 'posteriorPrecision', binsLog2 + 1, MAX_PRECISION),
   };
   const { fingerprint } = json;
   if (typeof fingerprint !== 'string' || !new RegExp(`^[0-9a-f]{${2 * FINGERPRINT_BYTES}}$`).test(fingerprint)) invalidModel(`fingerprint must be ${2 * FINGERPRINT_BYTES} lowercase hex digits`);

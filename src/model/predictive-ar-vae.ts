@@ -90,6 +90,6 @@ export const predictiveArVae: Architecture<PredictiveArVaeSpec> = {
   batch: predictiveBatch,
   negativeElbo: (vae, batch, noise, training) =>
     localArNegativeElbo(vae, batch, noise, training, (features) => predictiveLogLikelihood(vae.spec, vae.networks, batch as ReturnType<typeof predictiveBatch>, features, training)),
-  codec: (vae, precision) => localArCodecModel(vae, precision, predictiveInputs(vae.spec)),
+  codec: (vae, coding) => localArCodecModel(vae, coding, predictiveInputs(vae.spec)),
   validate: (spec, networks) => validateLocalAr(spec, networks, predictiveInputs(spec)),
 };

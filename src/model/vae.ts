@@ -5,7 +5,9 @@
 // distribution parameters directly, with no post-processing to keep in sync.
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
-import type { Vae } from './architecture.js';
+import type { CodingSettings, Vae } from './architecture.js';
+import type { LatentVariableModel } from '../latent-model.js';
+import { type GaussianVaeNetworks, gaussianLatentModel } from './gaussian-latent.js';
 import { positive } from './positive.js';
 import { runNetwork } from './run.js';
 
@@ -66,6 +68,12 @@ export function encoderOf(encoder: tf.LayersModel, pixels: tf.Tensor, training: 
 export function encodePosterior(vae: Vae, data: Float32Array, batch: number): { means: Float32Array; scales: Float32Array } {
   const [means, scales] = runNetwork(vae.networks.encoder!, data, batch, vae.spec.pixels, ([mu, sigma]) => [mu!, positive(sigma!)]);
   return { means: means!, scales: scales! };
+}
+
+/** The chain's model of a bbans VAE: its encoder's Gaussian latent (src/model/gaussian-latent.ts) and the architecture's pixel likelihood. */
+export function vaeCodecModel(vae: Vae, coding: CodingSettings, likelihood: GaussianVaeNetworks['likelihood']): LatentVariableModel {
+  const { pixels, latent } = vae.spec;
+  return gaussianLatentModel({ dataSize: pixels, latentSize: latent, encode: (data, batch) => encodePosterior(vae, data, batch), likelihood }, coding);
 }
 
 export function validateEncoder(spec: EncoderShape, encoder: tf.LayersModel | undefined): void {

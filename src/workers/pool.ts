@@ -9,7 +9,7 @@
 import { BbansError } from '../errors.js';
 import type { PixelArray } from '../pixels.js';
 import { nodeBuiltin } from '../node-builtins.js';
-import { type ModelInfo, loadedModel } from '../models.js';
+import { type ResolvedModel, loadedModel } from '../models.js';
 import { givenWasmPaths } from '../model/backend.js';
 import type { HandedOver } from '../chain.js';
 import { type FrameCoder, type JobRunner, type RunningJob, batchingCoder, inlineRunner } from '../frame-coder.js';
@@ -138,7 +138,7 @@ function workerFor(threads: number): PoolWorker {
 }
 
 /** Codes frames with `model` on `threads` workers of the pool, a job at a time on each. */
-export function poolCoder(model: ModelInfo, threads: number): FrameCoder {
+export function poolCoder(model: ResolvedModel, threads: number): FrameCoder {
   let transfer: ModelTransfer | undefined;
   const common = (worker: PoolWorker): Pick<Job, 'id' | 'model' | 'wasmPaths'> => {
     transfer ??= transferOf(model);

@@ -1,7 +1,8 @@
 // The messages between the pool and its workers: a job (code some frames side by side with a model) and its reply.
 import type { BbansErrorCode } from '../errors.js';
 import type { HandedOver } from '../chain.js';
-import type { FramePixels, FrameSettings, FrameToDecode } from '../frame-codec.js';
+import type { FramePixels, FrameToDecode } from '../frame-codec.js';
+import type { FrameSettings } from '../frame-settings.js';
 import type { ModelTransfer } from './transfer.js';
 
 /** The whole transfer the first time a worker sees a model, its key after. */

@@ -1,24 +1,26 @@
-// How a model reaches a worker: by where it was loaded from (the worker loads it itself, checking
-// it as loadModel always does), or, for a model made in memory (createModel), as its networks'
-// tfjs topology and weights. The worker's copy must have the same fingerprint, or it is refused.
+// How a model reaches a worker: a stored one (a shipped model, a model directory) as its manifest
+// and where its files are, from which the worker loads the networks itself, checking them as
+// every load does; a model made in memory (createModel) as its networks' tfjs topology and
+// weights. The worker's copy must have the same fingerprint, or it is refused.
 import * as tf from '../model/tf.js';
 import { BbansError } from '../errors.js';
-import { type CodecModel, type ModelInfo, codecModelOf, loadModel } from '../models.js';
-import type { CodingDefaults } from '../model/manifest.js';
+import { type CodecModel, type ResolvedModel, codecModelOf, loadedModel, storedModel } from '../models.js';
+import type { CodingSettings } from '../model/architecture.js';
+import type { ModelManifest } from '../model/manifest.js';
 import type { ModelSpec } from '../model/spec.js';
 import { toHex } from '../sha256.js';
 
 export type ModelTransfer =
-  | { kind: 'load'; key: string; source: string }
+  | { kind: 'stored'; key: string; manifest: ModelManifest; source: string }
   | {
-    kind: 'networks'; key: string; spec: ModelSpec; itemShape: number[]; coding: CodingDefaults;
+    kind: 'networks'; key: string; spec: ModelSpec; itemShape: number[]; coding: CodingSettings;
     networks: Record<string, { topology: object; weights: Float32Array[] }>;
   };
 
 /** What to send a worker so it can rebuild `model`; `key` names it in the worker's cache. */
-export function transferOf(model: ModelInfo | CodecModel): ModelTransfer {
+export function transferOf(model: ResolvedModel): ModelTransfer {
   const key = `${model.name}@${toHex(model.fingerprint)}`;
-  if (model.source !== undefined) return { kind: 'load', key, source: model.source };
+  if (model.manifest && model.source !== undefined) return { kind: 'stored', key, manifest: model.manifest, source: model.source };
   if (!('vae' in model)) throw new Error(`model ${model.name} has neither a source nor networks`);
   const networks = Object.fromEntries(Object.entries(model.vae.networks).map(([name, network]) => [name, {
     topology: network.toJSON(null, false) as object,
@@ -29,7 +31,7 @@ export function transferOf(model: ModelInfo | CodecModel): ModelTransfer {
 
 /** The worker's side: the model a transfer describes. */
 export async function modelFromTransfer(transfer: ModelTransfer): Promise<CodecModel> {
-  if (transfer.kind === 'load') return loadModel(transfer.source);
+  if (transfer.kind === 'stored') return loadedModel(storedModel(transfer.manifest, transfer.source));
   const networks: Record<string, tf.LayersModel> = {};
   for (const [name, { topology, weights }] of Object.entries(transfer.networks)) {
     const network = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
