@@ -53,6 +53,8 @@ export class PixelModel {
   sharedFeatures: bool;
   /** With a predictive context: the mixture's first components, placed by the output transform; the rest are absolute. */
   relativeComponents: u32;
+  /** With a predictive context: its difference limit (0: none; see assembly/pixel-context.ts). */
+  differenceLimit: f64;
   layers: u32;
   /** Units of each layer boundary: sizes[0] = inputs, sizes[layers] = outputs (u32[layers + 1]). */
   sizes: usize;
@@ -78,7 +80,7 @@ function padded(units: u32): u32 {
 /** Copies the description and weights; the caller has checked that the sizes agree. */
 export function pixel_model_create(
   kind: u32, components: u32, height: u32, width: u32, maxValue: u32, context: u32,
-  offsets: usize, neighbours: u32, features: u32, sharedFeatures: bool, relativeComponents: u32, sizes: usize, layers: u32, weights: usize, weightCount: u32,
+  offsets: usize, neighbours: u32, features: u32, sharedFeatures: bool, relativeComponents: u32, differenceLimit: f64, sizes: usize, layers: u32, weights: usize, weightCount: u32,
 ): PixelModel {
   assert(layers >= 1 && layers <= MAX_LAYERS, 'pixel model: layer count out of range');
   assert(components >= 1 && components <= MAX_COMPONENTS, 'pixel model: component count out of range');
@@ -94,6 +96,7 @@ export function pixel_model_create(
   m.features = features;
   m.sharedFeatures = sharedFeatures;
   m.relativeComponents = relativeComponents;
+  m.differenceLimit = differenceLimit;
   m.layers = layers;
   m.sizes = heap.alloc((<usize>layers + 1) << 2);
   memory.copy(m.sizes, sizes, (<usize>layers + 1) << 2);
@@ -720,6 +723,7 @@ function code(mode: u32, runs: Runs | null, lanes: u32, symbols: usize, out: usi
   context.transforms = transforms;
   context.transformLaneStride = TRANSFORM_VALUES << 2;
   context.scratch = heap.alloc(<usize>lanes * 12);
+  context.differenceLimit = pm.differenceLimit;
   distribution.total = <u64>1 << precision;
   distribution.maxValue = pm.maxValue;
   distribution.spare = <f64>((<u64>1 << precision) - pm.maxValue - 1);

@@ -59,6 +59,8 @@ export interface PixelNetworkSpec {
    * the prediction cannot reach, the first stroke of a digit in a blank neighbourhood.
    */
   absoluteComponents?: number;
+  /** With the predictive context: neighbour differences clamped to +-this many units (default none). */
+  differenceLimit?: number;
   layers: DenseLayer[];
 }
 
@@ -100,6 +102,9 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
   const absolute = spec.absoluteComponents ?? 0;
   if (absolute !== 0 && (context !== 'predictive' || spec.likelihood !== 'logistic-mixture')) invalidArgument('pixel network: absolute components are for a logistic mixture with the predictive context');
   requireInteger('pixel network absoluteComponents', absolute, 0, spec.components);
+  const limit = spec.differenceLimit ?? 0;
+  if (limit !== 0 && context !== 'predictive') invalidArgument('pixel network: a difference limit is for the predictive context');
+  requireInteger('pixel network differenceLimit', limit, 0, MAX_DIFFERENCE_LIMIT);
   const offsets = causalOffsets(spec.window);
   const { layers } = spec;
   if (!Array.isArray(layers) || layers.length < 1 || layers.length > 8) invalidArgument('pixel network: 1..8 dense layers');
@@ -118,7 +123,7 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
     wasm('pixel_model_create')(
       KIND[spec.likelihood], spec.components, spec.height, spec.width, spec.maxValue, CONTEXT[context],
       stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, spec.features, spec.sharedFeatures ? 1 : 0,
-      spec.components - absolute, stage.put(sizes), layers.length, stage.put(weights), weights.length,
+      spec.components - absolute, limit, stage.put(sizes), layers.length, stage.put(weights), weights.length,
     ),
   );
   const network = { spec, pointer };
@@ -213,6 +218,9 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
   return codec;
 }
 
+/** The largest difference limit a predictive context takes, in units of its scale. */
+export const MAX_DIFFERENCE_LIMIT = 1024;
+
 /** Values of a predictive context's output transform per pixel (assembly/pixel-context.ts: TRANSFORM_VALUES): base, scale, log scale. */
 export const TRANSFORM_VALUES = 3;
 
@@ -222,14 +230,14 @@ export const TRANSFORM_VALUES = 3;
  * its output transform as rows of [count * height * width][TRANSFORM_VALUES], computed by the same
  * WASM code the coder runs.
  */
-export function predictiveContext(height: number, width: number, maxValue: number, window: CausalWindow, pixels: ArrayLike<number>, count: number): { context: Float32Array; transforms: Float32Array } {
+export function predictiveContext(height: number, width: number, maxValue: number, window: CausalWindow, differenceLimit: number, pixels: ArrayLike<number>, count: number): { context: Float32Array; transforms: Float32Array } {
   const offsets = causalOffsets(window);
   const rows = count * height * width;
   const columns = offsets.length + PREDICTIVE_EXTRA;
   return staged((stage) => {
     const context = stage.alloc(rows * columns * 4);
     const transforms = stage.alloc(rows * TRANSFORM_VALUES * 4);
-    wasm('predictive_context')(height, width, maxValue, stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, stage.put(Uint32Array.from(pixels)), count, context, transforms);
+    wasm('predictive_context')(height, width, maxValue, stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, differenceLimit, stage.put(Uint32Array.from(pixels)), count, context, transforms);
     return { context: viewOf(Float32Array, context, rows * columns).slice(), transforms: viewOf(Float32Array, transforms, rows * TRANSFORM_VALUES).slice() };
   });
 }

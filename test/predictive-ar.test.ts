@@ -24,7 +24,7 @@ import { expectRoundTrip, meanBitsDifference, randomLayers } from './pixel-coder
 const mnist8 = new Uint8Array(loadMnistImages('test').pixels);
 
 /** The context's definition, written plainly: MED base, activity scale, differences, flags. */
-function referenceContext(image: ArrayLike<number>, height: number, width: number, maxValue: number, window: { rows: number; halfWidth: number }, y: number, x: number): { inputs: number[]; base: number; scale: number } {
+function referenceContext(image: ArrayLike<number>, height: number, width: number, maxValue: number, window: { rows: number; halfWidth: number }, limit: number, y: number, x: number): { inputs: number[]; base: number; scale: number } {
   const at = (yy: number, xx: number): number => image[yy * width + xx]!;
   const n = y > 0 ? at(y - 1, x) : x > 0 ? at(y, x - 1) : 0;
   const w = x > 0 ? at(y, x - 1) : n;
@@ -35,7 +35,8 @@ function referenceContext(image: ArrayLike<number>, height: number, width: numbe
   const inputs = causalOffsets(window).map(([dy, dx]) => {
     const yy = y + dy;
     const xx = x + dx;
-    return yy >= 0 && xx >= 0 && xx < width ? (at(yy, xx) - base) / (activity + 2) : 0;
+    const units = (at(yy, xx) - base) * (1 / (activity + 2));
+    return yy >= 0 && xx >= 0 && xx < width ? (limit > 0 ? Math.min(Math.max(units, -limit), limit) : units) : 0;
   });
   inputs.push(activity / maxValue, base / maxValue, Number(y === 0), Number(x === 0), Number(x === width - 1));
   return { inputs, base: base / maxValue, scale: (activity + 2) / maxValue };
@@ -53,7 +54,7 @@ function randomPredictiveNetwork(random: () => number): PixelNetworkSpec {
   return {
     likelihood, components, height: randomInt(random, 1, 6), width: randomInt(random, 1, 7),
     maxValue: likelihood === 'bernoulli' ? 1 : [3, 255, 4095][randomInt(random, 0, 2)]!, context: 'predictive', window, features, sharedFeatures: true,
-    absoluteComponents: likelihood === 'bernoulli' ? 0 : randomInt(random, 0, components), layers,
+    absoluteComponents: likelihood === 'bernoulli' ? 0 : randomInt(random, 0, components), differenceLimit: randomInt(random, 0, 4), layers,
   };
 }
 
@@ -65,7 +66,7 @@ function smallModel(height: number, width: number, maxPixelValue: number, overri
 }
 
 describe('predictive context', () => {
-  it('is its definition at every pixel: MED base, activity scale, differences, border flags', () => {
+  it('is its definition at every pixel: MED base, activity scale, differences (clamped or not), border flags', () => {
     const random = rng(21);
     for (let c = 0; c < 12; c++) {
       const height = randomInt(random, 1, 6);
@@ -74,13 +75,14 @@ describe('predictive context', () => {
       const window = { rows: randomInt(random, 0, 3), halfWidth: randomInt(random, 1, 3) };
       const count = 2;
       const pixels = Uint32Array.from({ length: count * height * width }, () => randomInt(random, 0, maxValue));
-      const { context, transforms } = predictiveContext(height, width, maxValue, window, pixels, count);
+      const limit = c % 2 ? 0 : randomInt(random, 1, 3);
+      const { context, transforms } = predictiveContext(height, width, maxValue, window, limit, pixels, count);
       const columns = causalOffsets(window).length + 5;
       let row = 0;
       for (let image = 0; image < count; image++) {
         for (let y = 0; y < height; y++) {
           for (let x = 0; x < width; x++, row++) {
-            const expected = referenceContext(pixels.subarray(image * height * width), height, width, maxValue, window, y, x);
+            const expected = referenceContext(pixels.subarray(image * height * width), height, width, maxValue, window, limit, y, x);
             expect(Array.from(context.subarray(row * columns, (row + 1) * columns)), `case ${c} pixel ${y},${x}`).toEqual(expected.inputs.map(Math.fround));
             expect(transforms[row * 3]).toBe(Math.fround(expected.base));
             expect(transforms[row * 3 + 1]).toBe(Math.fround(expected.scale));
@@ -106,9 +108,10 @@ describe('the predictive model bbans train builds', () => {
     expect(alignedShare(shifted, 784)).toBeLessThan(ALIGNED_SHARE / 5);
     expect(alignedShare(new Uint8Array(10 * 784).fill(7), 784)).toBe(0);
     const spec = (images: Uint8Array, maxPixelValue = 255) => defaultSpec({ name: 'x', height: 28, width: 28, maxPixelValue, architecture: 'predictive-ar-vae', images }) as PredictiveArVaeSpec;
-    expect(spec(digits)).toMatchObject({ featuresPer: 'pixel', components: 4, absoluteComponents: 2 });
+    expect(spec(digits)).toMatchObject({ featuresPer: 'pixel', components: 4, absoluteComponents: 2, differenceLimit: 4 });
     expect(spec(shifted)).toMatchObject({ featuresPer: 'image', components: 4 });
     expect(spec(shifted).absoluteComponents).toBeUndefined();
+    expect(spec(shifted).differenceLimit).toBeUndefined();
     expect(spec(digits.map((v) => (v > 127 ? 1 : 0)), 1)).toMatchObject({ featuresPer: 'pixel', likelihood: 'bernoulli', components: 1 });
   });
 });
@@ -142,9 +145,9 @@ describe('predictive autoregressive coder', () => {
 describe('predictive-ar-vae models', () => {
   beforeAll(() => useWasmBackend());
 
-  for (const [featuresPer, absoluteComponents] of [['image', 0], ['pixel', 0], ['pixel', 2]] as const) {
-    it(`the coder's log-probabilities match training's on real MNIST (features per ${featuresPer}, ${absoluteComponents} absolute components)`, () => {
-      const model = smallModel(28, 28, 255, { featuresPer, absoluteComponents });
+  for (const [featuresPer, absoluteComponents, differenceLimit] of [['image', 0, undefined], ['pixel', 0, undefined], ['pixel', 2, 4]] as const) {
+    it(`the coder's log-probabilities match training's on real MNIST (features per ${featuresPer}, ${absoluteComponents} absolute components, difference limit ${differenceLimit ?? 'none'})`, () => {
+      const model = smallModel(28, 28, 255, { featuresPer, absoluteComponents, differenceLimit });
       const spec = model.spec as PredictiveArVaeSpec;
       const batch = 16;
       const images = Float32Array.from(mnist8.subarray(0, batch * 784));
@@ -169,7 +172,7 @@ describe('predictive-ar-vae models', () => {
       Uint8Array.from({ length: 5 * 784 }, () => randomInt(random, 0, 255)),
       mnist8.slice(0, 5 * 784).map((v) => 255 - v),
     ];
-    const models = [smallModel(28, 28, 255), smallModel(28, 28, 255, { featuresPer: 'pixel', absoluteComponents: 2 })];
+    const models = [smallModel(28, 28, 255), smallModel(28, 28, 255, { featuresPer: 'pixel', absoluteComponents: 2, differenceLimit: 4 })];
     for (const [data, model] of cases.flatMap((data) => models.map((model) => [data, model] as const))) {
       const count = data.length / 784;
       for (const threads of [0, 2]) {

@@ -32,6 +32,8 @@ export interface PixelNetworkShape {
   pixelHidden: number[];
   /** With a predictive context: the mixture's last components that its output transform leaves absolute (default 0). */
   absoluteComponents?: number;
+  /** With a predictive context: the clamp on its neighbours' differences (default none). */
+  differenceLimit?: number;
 }
 
 /** How an architecture feeds its pixel network: which context, the names of its first layer, whether features are per image. */
@@ -144,7 +146,7 @@ export function pixelNetworkOf(spec: PixelNetworkShape, inputs: PixelInputs, pix
     network = pixelNetwork({
       likelihood: spec.likelihood, components: spec.components, height: spec.height, width: spec.width, maxValue: spec.maxPixelValue,
       context: inputs.context, window: spec.window, features: spec.features, sharedFeatures: inputs.sharedFeatures,
-      absoluteComponents: spec.absoluteComponents, layers: pixelLayers(spec, inputs, pixel),
+      absoluteComponents: spec.absoluteComponents, differenceLimit: spec.differenceLimit, layers: pixelLayers(spec, inputs, pixel),
     });
     networks.set(pixel, network);
   }

@@ -13,4 +13,9 @@ export interface PredictiveArVaeSpec extends LocalArShapeSpec {
    * in a blank neighbourhood, which a digit's latent knows of and its neighbours do not.
    */
   absoluteComponents?: number;
+  /**
+   * The neighbours' differences from the prediction clamped to +-this many units of the local
+   * scale (default: not clamped); see assembly/pixel-context.ts.
+   */
+  differenceLimit?: number;
 }
