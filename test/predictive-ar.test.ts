@@ -6,6 +6,7 @@ import * as tf from '../src/model/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localAutoregressive, pixelNetwork, type PixelNetworkSpec } from '../src/core.js';
 import { compress, decompress } from '../src/api.js';
+import { createModel } from '../src/models.js';
 import { codecModelOf } from '../src/models.js';
 import { toLaneMajor } from '../src/lane-major.js';
 import { predictiveContext } from '../src/autoregressive.js';
@@ -179,6 +180,25 @@ describe('predictive-ar-vae models', () => {
         const bytes = await compress({ data, shape: [count, 28, 28] }, { model, chains: 4, threads });
         expect((await decompress(bytes, { model, threads })).data).toEqual(data);
       }
+    }
+  });
+
+  it('a user model of the predictive kind (createModel) round trips, features per image or per pixel, and its networks are checked', async () => {
+    const random = rng(27);
+    for (const extra of [{ featuresPer: 'image' }, { featuresPer: 'pixel', absoluteComponents: 1, differenceLimit: 3 }] as const) {
+      const spec = { ...defaultSpec({ name: 'tiny-user', height: 5, width: 4, maxPixelValue: 15, architecture: 'predictive-ar-vae' }), ...extra } as PredictiveArVaeSpec;
+      const networks = architectureOf(spec).build(spec, 9);
+      const own = { name: 'tiny-user', architecture: 'predictive-ar-vae' as const, likelihood: 'logistic-mixture' as const, itemShape: [5, 4] as [number, number], maxPixelValue: 15, window: spec.window, ...extra };
+      const model = createModel({ ...own, encoder: networks.encoder!, decoder: networks.decoder!, pixel: networks.pixel! });
+      expect(model.spec).toMatchObject({ latent: spec.latent, features: spec.features, components: 4, pixelHidden: [32, 32], ...extra });
+      const data = Uint8Array.from({ length: 23 * 20 }, () => randomInt(random, 0, 15));
+      const bytes = await compress({ data, shape: [23, 5, 4] }, { model, chains: 4 });
+      expect((await decompress(bytes, { model })).data).toEqual(data);
+      // The other feature layout does not fit the decoder; a window the pixel network was not built for does not fit it.
+      const other = extra.featuresPer === 'image' ? 'pixel' : 'image';
+      expect(() => createModel({ ...own, featuresPer: other, encoder: networks.encoder!, decoder: networks.decoder!, pixel: networks.pixel! })).toThrow(/decoder|features/);
+      expect(() => createModel({ ...own, window: { rows: 1, halfWidth: 1 }, encoder: networks.encoder!, decoder: networks.decoder!, pixel: networks.pixel! })).toThrow(/pixel network/);
+      expect(() => createModel({ ...own, absoluteComponents: 9, encoder: networks.encoder!, decoder: networks.decoder!, pixel: networks.pixel! })).toThrow(/absoluteComponents must be an integer in 0\.\.4, got 9/);
     }
   });
 

@@ -10,10 +10,11 @@
 // network (src/model/pixel-network.ts), which training runs on every pixel at once and the WASM
 // coder pixel by pixel.
 import * as tf from './tf.js';
-import { invalidArgument } from '../errors.js';
+import { BbansError, invalidArgument } from '../errors.js';
 import { MAX_DIFFERENCE_LIMIT, TRANSFORM_VALUES, predictiveContext } from '../autoregressive.js';
 import type { PredictiveArVaeSpec } from './predictive-ar-vae-spec.js';
 import type { Architecture, Networks } from './architecture.js';
+import { type CustomLocalArBase, localArShapeFrom } from './custom-networks.js';
 import { LOCAL_AR_ALIKE, checkLocalArSpec, featuresPerImage, localArCodecModel, localArNegativeElbo, localArSizes, validateLocalAr } from './local-ar-codec.js';
 import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
 import type { LocalPixelLikelihood } from './local-ar-vae-spec.js';
@@ -64,7 +65,40 @@ export function predictiveLogLikelihood(spec: PredictiveArVaeSpec, networks: Net
   });
 }
 
-export const predictiveArVae: Architecture<PredictiveArVaeSpec> = {
+/** The fields the predictive architecture adds to a local autoregressive spec. */
+function checkPredictiveFields(spec: Record<string, unknown>): void {
+  oneOf(spec, 'featuresPer', ['image', 'pixel'] as const);
+  if (spec.absoluteComponents !== undefined) integerField(spec, 'absoluteComponents', 0, spec.likelihood === 'bernoulli' ? 0 : (spec.components as number));
+  if (spec.differenceLimit !== undefined) integerField(spec, 'differenceLimit', 1, MAX_DIFFERENCE_LIMIT);
+}
+
+/**
+ * A predictive local autoregressive VAE from a user's own networks: the decoder gives features per
+ * image [batch, F] (default) or per pixel [batch, P * F]; the pixel network reads the predictive
+ * context of the window (assembly/pixel-context.ts) and the features, laid out as
+ * buildPixelNetwork builds them.
+ */
+export interface CustomPredictiveArOptions extends CustomLocalArBase, Partial<Pick<PredictiveArVaeSpec, 'featuresPer' | 'absoluteComponents' | 'differenceLimit'>> {
+  architecture: 'predictive-ar-vae';
+}
+
+function specFromNetworks(options: CustomPredictiveArOptions): PredictiveArVaeSpec {
+  const { featuresPer = 'image', absoluteComponents, differenceLimit } = options;
+  const spec: PredictiveArVaeSpec = {
+    ...localArShapeFrom(options, (pixels) => (featuresPer === 'image' ? 1 : pixels)), architecture: 'predictive-ar-vae', featuresPer,
+    ...(absoluteComponents !== undefined && { absoluteComponents }), ...(differenceLimit !== undefined && { differenceLimit }),
+  };
+  // Its own fields meet the rule a manifest's do, reported as argument errors.
+  try {
+    checkPredictiveFields(spec as unknown as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof BbansError) invalidArgument(error.message.replace(/^model spec: /, ''));
+    throw error;
+  }
+  return spec;
+}
+
+export const predictiveArVae: Architecture<PredictiveArVaeSpec, CustomPredictiveArOptions> = {
   ...LOCAL_AR_ALIKE,
   // Sized from the image (localArSizes); three rows above and three columns either side (less
   // where the image is smaller); a 32-32 pixel network and 4 logistics, which a probe on photo
@@ -88,8 +122,7 @@ export const predictiveArVae: Architecture<PredictiveArVaeSpec> = {
   },
   checkSpec: (spec) => {
     checkLocalArSpec(spec, predictiveInputs({ featuresPer: oneOf(spec, 'featuresPer', ['image', 'pixel'] as const) }));
-    if (spec.absoluteComponents !== undefined) integerField(spec, 'absoluteComponents', 0, spec.likelihood === 'bernoulli' ? 0 : (spec.components as number));
-    if (spec.differenceLimit !== undefined) integerField(spec, 'differenceLimit', 1, MAX_DIFFERENCE_LIMIT);
+    checkPredictiveFields(spec);
   },
   build: buildPredictiveNetworks,
   batch: predictiveBatch,
@@ -97,4 +130,5 @@ export const predictiveArVae: Architecture<PredictiveArVaeSpec> = {
     localArNegativeElbo(vae, batch, noise, training, (features) => predictiveLogLikelihood(vae.spec, vae.networks, batch as ReturnType<typeof predictiveBatch>, features, training)),
   codec: (vae, coding) => localArCodecModel(vae, coding, predictiveInputs(vae.spec)),
   validate: (spec, networks) => validateLocalAr(spec, networks, predictiveInputs(spec)),
+  fromNetworks: specFromNetworks,
 };

@@ -7,7 +7,6 @@
 // (a dev server that pre-bundles dependencies does not serve it) leaves the coding to the calling
 // thread, with one warning: the bytes are the same either way.
 import { BbansError } from '../errors.js';
-import type { PixelArray } from '../pixels.js';
 import { nodeBuiltin } from '../node-builtins.js';
 import { type ResolvedModel, loadedModel } from '../models.js';
 import { givenWasmPaths } from '../model/backend.js';
