@@ -51,7 +51,7 @@ export function cosineRate(settings: TrainSettings, epoch: number): number {
  */
 const VALIDATED_MODELS: Partial<Record<ModelName, { decayEpochs: number }>> = {
   'mnist-binary-pred': { decayEpochs: 36 },
-  'mnist-8bit-pred': { decayEpochs: 30 },
+  'mnist-8bit-pred': { decayEpochs: 22 },
 };
 const MNIST_VALIDATION_IMAGES = 5000;
 
