@@ -94,6 +94,9 @@ export function predictiveContexts(
   const left: f32 = x == 0 ? 1 : 0;
   const right: f32 = <u32>(x + 1) == width ? 1 : 0;
   const limit = layout.differenceLimit;
+  const lowest = f64x2.splat(-limit);
+  const highest = f64x2.splat(limit);
+  const packed = laneBytes == 4 && layout.inputLaneStride == 4;
   for (let lane: u32 = 0; lane < lanes; lane++) {
     const from = <usize>lane * laneBytes;
     const n: i32 = nAt ? <i32>load<u32>(nAt + from) : 0;
@@ -125,7 +128,23 @@ export function predictiveContexts(
       continue;
     }
     const source = addressOf(layout, width, yy, xx);
-    for (let lane: u32 = 0; lane < lanes; lane++) {
+    let lane: u32 = 0;
+    // The coder's lanes lie side by side: four at a time, the same f64 products, clamps and f32
+    // roundings as one at a time (f64x2 mul, min and max and the demotion are the scalar operations
+    // lane by lane).
+    if (packed) {
+      for (; lane + 4 <= lanes; lane += 4) {
+        const difference = i32x4.sub(v128.load(source + (<usize>lane << 2)), v128.load(bases + (<usize>lane << 2)));
+        let low = f64x2.mul(f64x2.convert_low_i32x4_s(difference), v128.load(units + (<usize>lane << 3)));
+        let high = f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(difference, difference, 2, 3, 0, 1)), v128.load(units + (<usize>lane << 3), 16));
+        if (limit > 0) {
+          low = f64x2.min(f64x2.max(low, lowest), highest);
+          high = f64x2.min(f64x2.max(high, lowest), highest);
+        }
+        v128.store(column + (<usize>lane << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5));
+      }
+    }
+    for (; lane < lanes; lane++) {
       const difference = <i32>load<u32>(source + <usize>lane * laneBytes) - load<i32>(bases + (<usize>lane << 2));
       let scaled = <f64>difference * load<f64>(units + (<usize>lane << 3));
       if (limit > 0) scaled = min<f64>(max<f64>(scaled, -limit), limit);

@@ -164,6 +164,25 @@ describe('predictive-ar-vae models', () => {
     });
   }
 
+  it('an image codes to the same bits whatever lanes beside it: batches of 13 against each image alone', () => {
+    for (const overrides of [{}, { featuresPer: 'pixel', absoluteComponents: 2, differenceLimit: 4 }] as const) {
+      const model = smallModel(28, 28, 255, overrides);
+      const spec = model.spec as PredictiveArVaeSpec;
+      const network = pixelNetworkOf(spec, predictiveInputs(spec), model.vae.networks.pixel!);
+      const batch = 13;
+      const images = Float32Array.from(mnist8.subarray(0, batch * 784));
+      const [means] = runNetwork(model.vae.networks.encoder!, images, batch, 784);
+      const [features] = runNetwork(model.vae.networks.decoder!, means!, batch, spec.latent);
+      const width = features!.length / batch;
+      const together = localAutoregressive(network, features!, batch, 24).log2Probabilities(toLaneMajor(Uint32Array.from(images), batch, 784));
+      for (let i = 0; i < batch; i++) {
+        const alone = localAutoregressive(network, features!.slice(i * width, (i + 1) * width), 1, 24).log2Probabilities(Uint32Array.from(images.subarray(i * 784, (i + 1) * 784)));
+        const mine = Float64Array.from({ length: 784 }, (_, p) => together[p * batch + i]!);
+        expect(mine, `image ${i}`).toEqual(alone);
+      }
+    }
+  });
+
   it('real MNIST, constant, noisy and inverted images round trip exactly, on workers and on the calling thread', async () => {
     const random = rng(24);
     const cases = [
