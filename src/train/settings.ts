@@ -50,7 +50,7 @@ export function cosineRate(settings: TrainSettings, epoch: number): number {
  * `decayEpochs`. The older shipped models held out the test set at a constant rate.
  */
 const VALIDATED_MODELS: Partial<Record<ModelName, { decayEpochs: number }>> = {
-  'mnist-binary-pred': { decayEpochs: 36 },
+  'mnist-binary-pred': { decayEpochs: 26 },
   'mnist-8bit-pred': { decayEpochs: 22 },
 };
 const MNIST_VALIDATION_IMAGES = 5000;
