@@ -5,7 +5,7 @@
 // it reads them, its intervals, its pop search and its log-probabilities.
 
 /** The likelihood kinds (src/autoregressive.ts: KIND); anything but Bernoulli is the logistic mixture. */
-export const KIND_BERNOULLI: u32 = 0;
+const KIND_BERNOULLI: u32 = 0;
 export const MAX_COMPONENTS: u32 = 16;
 /** Log scales are clipped to this range, as in training (src/model/logistic-mixture.ts). */
 const LOG_SCALE_MIN: f64 = -7;
