@@ -2,7 +2,7 @@
 // context, written as network inputs. Two kinds:
 //
 // - window: the causal window's values / maxValue, 0 outside the image (the shipped MNIST models;
-//   written by assembly/autoregressive.ts's gatherInputs, all lanes at once);
+//   written by assembly/pixel-loop.ts's gatherInputs, all lanes at once);
 // - predictive (here): the classical prediction first. The base prediction is LOCO-I's MED predictor,
 //   median(W, N, W + N - NW), on integers. The local activity a = |W - NW| + |N - NW| + |N - NE|
 //   (/ maxValue) sets the pixel's scale s = a + 2 / maxValue. The inputs are every window

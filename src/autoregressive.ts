@@ -1,4 +1,4 @@
-// The local autoregressive pixel codec over the WASM coder (assembly/autoregressive.ts), free of
+// The local autoregressive pixel codec over the WASM coder (assembly/pixel-loop.ts), free of
 // tfjs: a PixelNetwork is plain weights, copied into WASM memory once; a codec for one batch of
 // images takes their per-pixel features and codes all their pixels in one WASM call per direction.
 import { core } from './wasm.js';
@@ -64,6 +64,21 @@ export interface PixelNetworkSpec {
   layers: DenseLayer[];
 }
 
+/**
+ * The last layer's outputs a pixel likelihood reads, in order, as (name, count) groups: one
+ * Bernoulli logit, or a mixture's K logits, K means and K log scales (units of maxValue). The pixel
+ * network's heads are named after the groups (src/model/pixel-network.ts); the WASM's count of
+ * them is assembly/pixel-distribution.ts's pixelOutputs.
+ */
+export function pixelOutputGroups({ likelihood, components }: Pick<PixelNetworkSpec, 'likelihood' | 'components'>): Array<[string, number]> {
+  return likelihood === 'bernoulli' ? [['logit', 1]] : [['logits', components], ['means', components], ['log_scales', components]];
+}
+
+/** How many outputs a pixel network's last layer gives: 1 for Bernoulli, 3K for a mixture of K. */
+export function pixelOutputs(spec: Pick<PixelNetworkSpec, 'likelihood' | 'components'>): number {
+  return pixelOutputGroups(spec).reduce((sum, [, count]) => sum + count, 0);
+}
+
 export interface PixelNetwork {
   readonly spec: PixelNetworkSpec;
   /** The network's address in WASM memory (freed when this object is collected). */
@@ -108,7 +123,7 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
   const offsets = causalOffsets(spec.window);
   const { layers } = spec;
   if (!Array.isArray(layers) || layers.length < 1 || layers.length > 8) invalidArgument('pixel network: 1..8 dense layers');
-  const outputs = spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components;
+  const outputs = pixelOutputs(spec);
   layers.forEach((layer, l) => {
     const inputs = l === 0 ? contextWidth(context, spec.window) + spec.features : layers[l - 1]!.outputs;
     if (layer.inputs !== inputs || !(layer.kernel instanceof Float32Array) || layer.kernel.length !== inputs * layer.outputs || !(layer.bias instanceof Float32Array) || layer.bias.length !== layer.outputs || !(layer.outputs >= 1 && layer.outputs <= 4096)) {

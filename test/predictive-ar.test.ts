@@ -4,7 +4,7 @@
 // round trip through the fused coder, and real and odd images round trip through compress.
 import * as tf from '../src/model/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { localAutoregressive, pixelNetwork, type PixelNetworkSpec } from '../src/core.js';
+import { localAutoregressive, pixelNetwork, pixelOutputs, type PixelNetworkSpec } from '../src/core.js';
 import { compress, decompress } from '../src/api.js';
 import { createModel } from '../src/models.js';
 import { codecModelOf } from '../src/models.js';
@@ -50,7 +50,7 @@ function randomPredictiveNetwork(random: () => number): PixelNetworkSpec {
   const window = { rows: randomInt(random, 0, 3), halfWidth: randomInt(random, 1, 3) };
   const features = randomInt(random, 0, 3);
   const inputs = causalOffsets(window).length + 5 + features;
-  const widths = [inputs, ...Array.from({ length: randomInt(random, 0, 2) }, () => randomInt(random, 1, 20)), likelihood === 'bernoulli' ? 1 : 3 * components];
+  const widths = [inputs, ...Array.from({ length: randomInt(random, 0, 2) }, () => randomInt(random, 1, 20)), pixelOutputs({ likelihood, components })];
   const layers = randomLayers(random, widths);
   return {
     likelihood, components, height: randomInt(random, 1, 6), width: randomInt(random, 1, 7),
@@ -138,7 +138,9 @@ describe('predictive autoregressive coder', () => {
 
   it('features per image must come one vector per lane', () => {
     const spec = randomPredictiveNetwork(rng(23));
-    const network = pixelNetwork({ ...spec, features: 2, layers: [{ inputs: causalOffsets(spec.window).length + 7, outputs: spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components, kernel: new Float32Array((causalOffsets(spec.window).length + 7) * (spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components)), bias: new Float32Array(spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components) }] });
+    const inputs = causalOffsets(spec.window).length + 7;
+    const outputs = pixelOutputs(spec);
+    const network = pixelNetwork({ ...spec, features: 2, layers: [{ inputs, outputs, kernel: new Float32Array(inputs * outputs), bias: new Float32Array(outputs) }] });
     expect(() => localAutoregressive(network, new Float32Array(3 * 2 * spec.height * spec.width), 3, 24)).toThrow(/3 x 1 x 2/);
   });
 });

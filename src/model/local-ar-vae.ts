@@ -4,7 +4,7 @@
 // decoder (z -> a feature vector h_t for every pixel) and the pixel network (the window's
 // neighbours and h_t -> pixel t's distribution). Training runs the pixel network on every pixel at
 // once, the window as shifted copies of the image; coding runs it pixel by pixel inside the WASM
-// coder (assembly/autoregressive.ts), which reads the same weights.
+// coder (assembly/pixel-model.ts), which reads the same weights.
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import { causalOffsets } from './causal-window.js';
