@@ -27,14 +27,28 @@ export interface TrainSettings {
   trainData: string;
   heldOutData: string;
   evalBatchSize: number;
+  /** Each thread's tfjs backend; the threads below are separate workers, each with its own. */
   backend: 'wasm (single thread)';
+  /**
+   * Threads each step's batch is split over (data-parallel, src/train/workers.ts); the steps
+   * round differently for each count. Absent in checkpoints from before it: one.
+   */
+  threads?: number;
 }
 
 export const PLATEAU_EPOCHS = 5;
 export const STOP_EPOCHS = 20;
 
-/** What a resumed run may change. */
-export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate']);
+/**
+ * What a resumed run may change. The thread count too (a run may move to another machine): from
+ * then on it is as deterministic as any run, but no longer equal to an uninterrupted one on the
+ * first count (the resumed run says so, and each epoch's log entry records its threads).
+ */
+export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate', 'threads']);
+
+export function threadsOf(settings: TrainSettings): number {
+  return settings.threads ?? 1;
+}
 
 /** The settings the shipped models were trained with: MNIST's 60k training images, the 10k test images held out. */
 export function mnistSettings(model: ModelName): TrainSettings {
