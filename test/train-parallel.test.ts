@@ -1,5 +1,5 @@
-// Data-parallel training (src/train/workers.ts) on a tiny model: how batches split, runs that are
-// deterministic for their thread count and agree with one thread to rounding, held-out
+// Data-parallel training (src/train/workers.ts) on a tiny model: how batches are cut, runs that are
+// deterministic and the same on 2 and 3 threads and agree with one thread to rounding, held-out
 // evaluation that is the same on any count, and failures that end a run with a clear error.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { parseTrainCommand } from '../src/train/args.js';
 import { defaultSpec } from '../src/train/defaults.js';
 import { meanNegativeElbo, meanNegativeElboOn } from '../src/train/evaluate.js';
 import { type TrainSettings, incompatibleSettings } from '../src/train/settings.js';
-import { shardsOf } from '../src/train/shards.js';
+import { CHUNKS, chunksOf, splitEvenly } from '../src/train/chunks.js';
 import { openTrainingState, runTraining, trainOneEpoch } from '../src/train/trainer.js';
 import { TrainingWorkers } from '../src/train/workers.js';
 import { rng } from './random.js';
@@ -50,20 +50,24 @@ async function twoEpochs(threads: number, batchSize = settings.batchSize) {
   }
 }
 
-describe('shards', () => {
-  it('split a batch into contiguous shards of sizes differing by at most one, weighted by size', () => {
-    expect(shardsOf(100, 2)).toEqual([{ start: 0, size: 50, share: 0.5 }, { start: 50, size: 50, share: 0.5 }]);
-    expect(shardsOf(10, 3).map(({ start, size }) => [start, size])).toEqual([[0, 4], [4, 3], [7, 3]]);
-    expect(shardsOf(10, 3).reduce((sum, { share }) => sum + share, 0)).toBeCloseTo(1, 15);
-    expect(shardsOf(2, 4).map(({ size }) => size), 'no empty shard').toEqual([1, 1]);
+describe('chunks', () => {
+  it('cut a batch into contiguous chunks of sizes differing by at most one, weighted by size', () => {
+    expect(splitEvenly(100, 2)).toEqual([{ start: 0, size: 50, share: 0.5 }, { start: 50, size: 50, share: 0.5 }]);
+    expect(splitEvenly(10, 3).map(({ start, size }) => [start, size])).toEqual([[0, 4], [4, 3], [7, 3]]);
+    expect(splitEvenly(10, 3).reduce((sum, { share }) => sum + share, 0)).toBeCloseTo(1, 15);
+    expect(splitEvenly(2, 4).map(({ size }) => size), 'no empty chunk').toEqual([1, 1]);
+    expect(chunksOf(100, 2).map(({ size }) => size), 'the same cut for 2 threads or CHUNKS').toEqual([13, 13, 13, 13, 12, 12, 12, 12]);
+    expect(chunksOf(100, CHUNKS)).toEqual(chunksOf(100, 2));
+    expect(chunksOf(100, 10), 'one chunk a thread beyond CHUNKS').toHaveLength(10);
   });
 });
 
 describe('data-parallel training', () => {
-  it('is deterministic for a thread count and agrees with one thread to rounding', async () => {
-    const [one, twoA, twoB] = [await twoEpochs(1), await twoEpochs(2), await twoEpochs(2)];
+  it('is deterministic, the same on 2 and 3 threads, and agrees with one thread to rounding', async () => {
+    const [one, twoA, twoB, three] = [await twoEpochs(1), await twoEpochs(2), await twoEpochs(2), await twoEpochs(3)];
     expect(twoB.weights, 'two runs on 2 threads: the same weights').toEqual(twoA.weights);
     expect(twoB.losses).toEqual(twoA.losses);
+    expect(three.weights, 'whichever thread takes which chunk').toEqual(twoA.weights);
     for (let e = 0; e < 2; e++) expect(twoA.losses[e]! / one.losses[e]!).toBeCloseTo(1, 5);
     // The held-out -ELBO of the same weights does not depend on the split (each image's value is its own).
     const sameWeights = one.state.vae;
@@ -78,11 +82,6 @@ describe('data-parallel training', () => {
     }
   });
 
-  it('splits a batch that does not divide evenly (10 on 3 threads: 4, 3, 3)', async () => {
-    const [one, three] = [await twoEpochs(1), await twoEpochs(3)];
-    for (let e = 0; e < 2; e++) expect(three.losses[e]! / one.losses[e]!).toBeCloseTo(1, 5);
-  });
-
   it('records its thread count; a checkpoint from before (no count: one thread) resumes on another', async () => {
     const directory = path.join(root, 'run');
     await mkdir(directory);
@@ -93,18 +92,19 @@ describe('data-parallel training', () => {
     const lines: string[] = [];
     const resumed = await runTraining({ settings: before, train, heldOut, directory, resume: true, epochs: 2, log: (line) => lines.push(line) });
     expect(resumed.epochsCompleted).toBe(2);
-    expect(lines.join('\n')).toMatch(/trained on 2 threads, this run uses 1/);
+    expect(lines.join('\n')).toMatch(/trained on 2 threads, this run uses 1, whose steps round differently/);
   });
 
   it('a job a worker cannot do fails with an error naming the worker, and a run that fails stops its workers', async () => {
     const state = await openTrainingState({ ...settings, threads: 2 }, path.join(root, 'unused'), false, quiet);
     const workers = await TrainingWorkers.start(state.vae, 2, 10);
     try {
-      await expect(workers.workers[0]!.run({ op: 'gradient', version: 0, start: 8, count: 5 })).rejects.toThrow(/^training worker 1: /);
+      // More images than the shared batch holds: the worker's chunks past its end fail.
+      await expect(workers.workers[0]!.run({ op: 'gradient', version: 0, count: 50, threads: 2 })).rejects.toThrow(/^training worker 1: /);
     } finally {
       workers.close();
     }
-    await expect(workers.workers[0]!.run({ op: 'gradient', version: 0, start: 0, count: 5 })).rejects.toThrow(/training worker 1 has stopped/);
+    await expect(workers.workers[0]!.run({ op: 'gradient', version: 0, count: 5, threads: 2 })).rejects.toThrow(/training worker 1 has stopped/);
     // A NaN pixel (the image sets hold integers; a cast smuggles one in) makes the loss NaN: the run stops before checkpointing, and returns (no worker keeps it waiting).
     await mkdir(path.join(root, 'wild'));
     const wild = { count: 40, pixels: Float32Array.from(train.pixels, (value, i) => (i === 40 * 64 - 1 ? Number.NaN : value)) as unknown as Uint8Array };

@@ -30,8 +30,9 @@ export interface TrainSettings {
   /** Each thread's tfjs backend; the threads below are separate workers, each with its own. */
   backend: 'wasm (single thread)';
   /**
-   * Threads each step's batch is split over (data-parallel, src/train/workers.ts); the steps
-   * round differently for each count. Absent in checkpoints from before it: one.
+   * Threads each step's batch is split over (data-parallel, src/train/workers.ts). One thread
+   * rounds differently from several; 2..CHUNKS threads compute the same bits (src/train/chunks.ts).
+   * Absent in checkpoints from before it: one.
    */
   threads?: number;
 }
@@ -40,9 +41,9 @@ export const PLATEAU_EPOCHS = 5;
 export const STOP_EPOCHS = 20;
 
 /**
- * What a resumed run may change. The thread count too (a run may move to another machine): from
- * then on it is as deterministic as any run, but no longer equal to an uninterrupted one on the
- * first count (the resumed run says so, and each epoch's log entry records its threads).
+ * What a resumed run may change. The thread count too (a run may move to another machine): where
+ * the new count's steps round differently (sameSteps), the run stays deterministic but is no
+ * longer the uninterrupted one (the resumed run says so; each epoch's log entry records its threads).
  */
 export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate', 'threads']);
 

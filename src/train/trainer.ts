@@ -15,6 +15,7 @@ import { type EpochLogEntry, appendEpochLog, startEpochLog, truncateEpochLog } f
 import { streamSeed } from './rng.js';
 import { PLATEAU_EPOCHS, STOP_EPOCHS, type TrainSettings, incompatibleSettings, threadsOf } from './settings.js';
 import { TrainingWorkers } from './workers.js';
+import { sameSteps } from './chunks.js';
 
 export const TRAIN_LOG = 'train-log.jsonl';
 
@@ -88,7 +89,7 @@ export async function openTrainingState(settings: TrainSettings, directory: stri
     throw new Error(`the checkpoint in ${directory} was trained with different ${conflicts.join(', ')}; pass the same options, or start over`);
   }
   const [savedThreads, threads] = [threadsOf(checkpoint.state.settings), threadsOf(settings)];
-  if (savedThreads !== threads) log(`the checkpoint was trained on ${savedThreads} thread${savedThreads > 1 ? 's' : ''}, this run uses ${threads}: its steps round differently from here on`);
+  if (!sameSteps(savedThreads, threads)) log(`the checkpoint was trained on ${savedThreads} thread${savedThreads > 1 ? 's' : ''}, this run uses ${threads}, whose steps round differently: from here on it is not the run it would have been`);
   const saved = checkpoint.state.schedule;
   // A learning rate given on resume replaces the schedule's (the old runs' constant rate has no schedule state).
   const learningRate = saved && settings.learningRate === checkpoint.state.settings.learningRate ? saved.learningRate : settings.learningRate;
