@@ -56,8 +56,8 @@ describe('chunks', () => {
     expect(splitEvenly(10, 3).map(({ start, size }) => [start, size])).toEqual([[0, 4], [4, 3], [7, 3]]);
     expect(splitEvenly(10, 3).reduce((sum, { share }) => sum + share, 0)).toBeCloseTo(1, 15);
     expect(splitEvenly(2, 4).map(({ size }) => size), 'no empty chunk').toEqual([1, 1]);
-    expect(chunksOf(100, 2).map(({ size }) => size), 'the same cut for 2 threads or CHUNKS').toEqual([13, 13, 13, 13, 12, 12, 12, 12]);
-    expect(chunksOf(100, CHUNKS)).toEqual(chunksOf(100, 2));
+    expect(chunksOf(101, 2).map(({ size }) => size), 'the same cut for 2 threads or CHUNKS').toEqual([26, 25, 25, 25]);
+    expect(chunksOf(101, CHUNKS)).toEqual(chunksOf(101, 2));
     expect(chunksOf(100, 10), 'one chunk a thread beyond CHUNKS').toHaveLength(10);
   });
 });
