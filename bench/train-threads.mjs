@@ -2,7 +2,9 @@
 // predictive-ar-vae model, data and steps trained on 1 thread and on --threads N in turns of
 // --steps steps, --rounds times, so both see the machine as it is in the same minute (this VM's
 // two vCPUs change speed from minute to minute); each round prints both ms/step and their ratio,
-// then the median ratio. Images: the first batches of a .npy file of 8-bit images.
+// then the median ratio. Images: the first batches of a .npy file of 8-bit images. With
+// --threads 1 it times one thread alone: two such processes at once against one show what the
+// machine gives two copies of the same work, the bound on any data-parallel speed-up.
 //
 //   npm run build && node bench/train-threads.mjs --data images.npy [--threads 2] [--rounds 8] [--steps 5]
 
@@ -34,7 +36,7 @@ const settings = {
 const train = { count: BATCH * steps, pixels: data.subarray(0, BATCH * steps * height * width) };
 const one = await openTrainingState(settings, '', false, () => {});
 const many = await openTrainingState({ ...settings, threads }, '', false, () => {});
-many.workers = await TrainingWorkers.start(many.vae, threads, BATCH);
+if (threads > 1) many.workers = await TrainingWorkers.start(many.vae, threads, BATCH);
 
 /** ms per step of one epoch of `steps` steps. */
 async function msPerStep(state, epoch) {
@@ -44,6 +46,10 @@ async function msPerStep(state, epoch) {
 }
 
 await msPerStep(one, 1); // untimed: V8 and the wasm kernels warm up
+if (threads === 1) {
+  for (let round = 1; round <= rounds; round++) console.log(`round ${round}: 1 thread ${(await msPerStep(one, round + 1)).toFixed(0)} ms/step`);
+  process.exit(0);
+}
 await msPerStep(many, 1);
 const ratios = [];
 for (let round = 1; round <= rounds; round++) {
