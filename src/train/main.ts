@@ -11,6 +11,7 @@ import { type EpochReport, train } from './index.js';
 import { mnistSettings } from './settings.js';
 import { runTraining } from './trainer.js';
 import { mnistTrainingSets } from './dataset.js';
+import { availableThreads } from '../workers/pool.js';
 
 export { USAGE as TRAIN_USAGE, UsageError as TrainUsageError } from './args.js';
 
@@ -42,7 +43,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   if (command.kind === 'mnist') {
     const { requireMnistData } = await import('../data/mnist.js');
     requireMnistData(`training ${command.model}`);
-    const settings = { ...mnistSettings(command.model), ...(command.batchSize && { batchSize: command.batchSize }), ...(command.learningRate && { learningRate: command.learningRate }), ...(command.seed !== undefined && { seed: command.seed }) };
+    const settings = { ...mnistSettings(command.model), ...(command.batchSize && { batchSize: command.batchSize }), ...(command.learningRate && { learningRate: command.learningRate }), ...(command.seed !== undefined && { seed: command.seed }), threads: command.threads ?? availableThreads() };
     const directory = path.join(command.modelsDir, command.model);
     await useWasmBackend();
     installTransposeFreeMatMul();

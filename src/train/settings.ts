@@ -31,7 +31,14 @@ export interface TrainSettings {
   trainData: string;
   heldOutData: string;
   evalBatchSize: number;
+  /** Each thread's tfjs backend; the threads below are separate workers, each with its own. */
   backend: 'wasm (single thread)';
+  /**
+   * Threads each step's batch is split over (data-parallel, src/train/workers.ts). One thread
+   * rounds differently from several; 2..CHUNKS threads compute the same bits (src/train/chunks.ts).
+   * Absent in checkpoints from before it: one.
+   */
+  threads?: number;
 }
 
 export const PLATEAU_EPOCHS = 5;
@@ -55,8 +62,17 @@ const VALIDATED_MODELS: Partial<Record<ModelName, { decayEpochs: number }>> = {
 };
 const MNIST_VALIDATION_IMAGES = 5000;
 
-/** What a resumed run may change: the learning rate, and how long a cosine schedule takes to decay. */
-export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate', 'decayEpochs']);
+/**
+ * What a resumed run may change: the learning rate, how long a cosine schedule takes to decay, and
+ * the thread count (a run may move to another machine): where
+ * the new count's steps round differently (sameSteps), the run stays deterministic but is no
+ * longer the uninterrupted one (the resumed run says so; each epoch's log entry records its threads).
+ */
+export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate', 'decayEpochs', 'threads']);
+
+export function threadsOf(settings: TrainSettings): number {
+  return settings.threads ?? 1;
+}
 
 /** The settings the shipped models were trained with: MNIST's 60k training images, the 10k test images held out. */
 export function mnistSettings(model: ModelName): TrainSettings {
