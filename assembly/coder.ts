@@ -10,6 +10,11 @@
 //   compiler drop the parameter check entirely)
 // and its precision in D.precision. Generic functions are instantiated per distribution, so each
 // loop compiles to straight code with the distribution's arithmetic inlined.
+//
+// pushSymbols, popSymbols and intervalsOf check the view, the parameters and the symbols first;
+// pushChecked, popChecked and intervalsChecked are the loops alone, for a caller that has checked
+// them itself (the pixel loop, assembly/pixel-loop.ts, checks a whole pixel's outputs at once), and
+// need no paramsValid or symbolValid.
 
 import { HEAD_MIN, Message, implicitWord, reserveTail } from './message';
 
@@ -71,6 +76,12 @@ export function pushSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, symb
   checkView(m, laneOffset, laneCount, n);
   const invalid = firstInvalid<D>(symbols, n, d);
   if (invalid != -1) return invalid;
+  pushChecked<D>(m, laneOffset, laneCount, symbols, n, d);
+  return -1;
+}
+
+/** pushSymbols for a view, symbols and parameters known to be codable. */
+export function pushChecked<D>(m: Message, laneOffset: u32, laneCount: u32, symbols: usize, n: u32, d: D): void {
   reserveTail(m, n);
   const precision = <u64>d.precision;
   // A head at or above this times freq is renormalised before head / freq * 2^precision could reach 2^63.
@@ -125,7 +136,6 @@ export function pushSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, symb
     }
   }
   m.tailLength = length;
-  return -1;
 }
 
 /**
@@ -176,6 +186,11 @@ export function popSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, out: 
   checkView(m, laneOffset, laneCount, n);
   const invalid = firstInvalid<D>(0, n, d);
   if (invalid != -1) return invalid;
+  return popChecked<D>(m, laneOffset, laneCount, out, n, d);
+}
+
+/** popSymbols for a view and parameters known to be codable: -1, or EXHAUSTED. */
+export function popChecked<D>(m: Message, laneOffset: u32, laneCount: u32, out: usize, n: u32, d: D): i32 {
   const precision = <u64>d.precision;
   const heads = m.heads + (<usize>laneOffset << 3);
   const tail = m.tail;
@@ -218,10 +233,15 @@ export function popSymbols<D>(m: Message, laneOffset: u32, laneCount: u32, out: 
 export function intervalsOf<D>(symbols: usize, n: u32, out: usize, d: D): i32 {
   const invalid = firstInvalid<D>(symbols, n, d);
   if (invalid != -1) return invalid;
+  intervalsChecked<D>(symbols, n, out, d);
+  return -1;
+}
+
+/** intervalsOf for symbols and parameters known to be codable. */
+export function intervalsChecked<D>(symbols: usize, n: u32, out: usize, d: D): void {
   for (let i: u32 = 0; i < n; i++) {
     const interval = d.interval(i, load<u32>(symbols + (<usize>i << 2)));
     store<u32>(out + (<usize>i << 3), <u32>(interval >> 32));
     store<u32>(out + (<usize>i << 3), <u32>interval, 4);
   }
-  return -1;
 }

@@ -21,7 +21,8 @@ export {
 } from './message';
 export { categorical_table_create, categorical_table_free } from './dists/categorical';
 export { gaussian_bin_centres, gaussian_bin_of } from './dists/gaussian';
-export { pixel_model_create, pixel_model_free, autoregressive_push, autoregressive_pop, autoregressive_intervals, autoregressive_log_probabilities } from './autoregressive';
+export { pixel_model_create, pixel_model_free } from './pixel-model';
+export { autoregressive_push, autoregressive_pop, autoregressive_intervals, autoregressive_log_probabilities } from './pixel-loop';
 export { predictive_context } from './pixel-context';
 
 const uniform = new Uniform();

@@ -2,11 +2,13 @@
 // context, written as network inputs. Two kinds:
 //
 // - window: the causal window's values / maxValue, 0 outside the image (the shipped MNIST models;
-//   written by assembly/autoregressive.ts's gatherInputs, all lanes at once);
+//   written by assembly/pixel-loop.ts's gatherInputs, all lanes at once);
 // - predictive (here): the classical prediction first. The base prediction is LOCO-I's MED predictor,
 //   median(W, N, W + N - NW), on integers. The local activity a = |W - NW| + |N - NW| + |N - NE|
 //   (/ maxValue) sets the pixel's scale s = a + 2 / maxValue. The inputs are every window
-//   neighbour's difference from the base in units of s (0 outside the image), then a, the base
+//   neighbour's difference from the base in units of s (0 outside the image; clamped to +-L units
+//   when the model sets a difference limit L, since beside a blank neighbourhood a stroke two
+//   pixels away is 127 units off, an input no network trains well on), then a, the base
 //   (/ maxValue) and three border flags (top row, left column, right column). The network's
 //   mixture means are base + s * (its outputs) and its log scales log s + (its outputs), so what
 //   it learns holds at every brightness and contrast, and it starts from what a classical
@@ -56,6 +58,8 @@ export class ContextLayout {
   transformLaneStride: usize;
   /** Scratch of 12 bytes a lane: each lane's base (i32), then the inverse of its unit (f64). */
   scratch: usize;
+  /** The differences are clamped to +-this many units (0: not clamped). */
+  differenceLimit: f64;
 }
 
 /** Lane 0's value of pixel (y, x). */
@@ -89,6 +93,10 @@ export function predictiveContexts(
   const top: f32 = y == 0 ? 1 : 0;
   const left: f32 = x == 0 ? 1 : 0;
   const right: f32 = <u32>(x + 1) == width ? 1 : 0;
+  const limit = layout.differenceLimit;
+  const lowest = f64x2.splat(-limit);
+  const highest = f64x2.splat(limit);
+  const packed = laneBytes == 4 && layout.inputLaneStride == 4;
   for (let lane: u32 = 0; lane < lanes; lane++) {
     const from = <usize>lane * laneBytes;
     const n: i32 = nAt ? <i32>load<u32>(nAt + from) : 0;
@@ -120,9 +128,27 @@ export function predictiveContexts(
       continue;
     }
     const source = addressOf(layout, width, yy, xx);
-    for (let lane: u32 = 0; lane < lanes; lane++) {
+    let lane: u32 = 0;
+    // The coder's lanes lie side by side: four at a time, the same f64 products, clamps and f32
+    // roundings as one at a time (f64x2 mul, min and max and the demotion are the scalar operations
+    // lane by lane).
+    if (packed) {
+      for (; lane + 4 <= lanes; lane += 4) {
+        const difference = i32x4.sub(v128.load(source + (<usize>lane << 2)), v128.load(bases + (<usize>lane << 2)));
+        let low = f64x2.mul(f64x2.convert_low_i32x4_s(difference), v128.load(units + (<usize>lane << 3)));
+        let high = f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(difference, difference, 2, 3, 0, 1)), v128.load(units + (<usize>lane << 3), 16));
+        if (limit > 0) {
+          low = f64x2.min(f64x2.max(low, lowest), highest);
+          high = f64x2.min(f64x2.max(high, lowest), highest);
+        }
+        v128.store(column + (<usize>lane << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5));
+      }
+    }
+    for (; lane < lanes; lane++) {
       const difference = <i32>load<u32>(source + <usize>lane * laneBytes) - load<i32>(bases + (<usize>lane << 2));
-      store<f32>(column + <usize>lane * layout.inputLaneStride, <f32>(<f64>difference * load<f64>(units + (<usize>lane << 3))));
+      let scaled = <f64>difference * load<f64>(units + (<usize>lane << 3));
+      if (limit > 0) scaled = min<f64>(max<f64>(scaled, -limit), limit);
+      store<f32>(column + <usize>lane * layout.inputLaneStride, <f32>scaled);
     }
   }
 }
@@ -133,7 +159,7 @@ export function predictiveContexts(
  * and the output transforms as rows of [count * pixels][TRANSFORM_VALUES] at `transforms`.
  */
 export function predictive_context(
-  height: u32, width: u32, maxValue: u32, offsets: usize, neighbours: u32, images: usize, count: u32, out: usize, transforms: usize,
+  height: u32, width: u32, maxValue: u32, offsets: usize, neighbours: u32, differenceLimit: f64, images: usize, count: u32, out: usize, transforms: usize,
 ): void {
   const pixels = height * width;
   const columns = neighbours + PREDICTIVE_EXTRA;
@@ -146,6 +172,7 @@ export function predictive_context(
   layout.inputLaneStride = <usize>pixels * columns << 2;
   layout.transformLaneStride = <usize>pixels * TRANSFORM_VALUES << 2;
   layout.scratch = heap.alloc(<usize>count * 12);
+  layout.differenceLimit = differenceLimit;
   for (let t: u32 = 0; t < pixels; t++) {
     layout.inputs = out + (<usize>t * columns << 2);
     layout.transforms = transforms + (<usize>t * TRANSFORM_VALUES << 2);

@@ -51,4 +51,22 @@ export const SHIPPED_MODEL_FILES = {
     'pixel/model.json': new URL('../models/mnist-8bit-ar/pixel/model.json', import.meta.url),
     'pixel/weights.bin': new URL('../models/mnist-8bit-ar/pixel/weights.bin', import.meta.url),
   },
+  'mnist-binary-pred': {
+    'manifest.json': new URL('../models/mnist-binary-pred/manifest.json', import.meta.url),
+    'encoder/model.json': new URL('../models/mnist-binary-pred/encoder/model.json', import.meta.url),
+    'encoder/weights.bin': new URL('../models/mnist-binary-pred/encoder/weights.bin', import.meta.url),
+    'decoder/model.json': new URL('../models/mnist-binary-pred/decoder/model.json', import.meta.url),
+    'decoder/weights.bin': new URL('../models/mnist-binary-pred/decoder/weights.bin', import.meta.url),
+    'pixel/model.json': new URL('../models/mnist-binary-pred/pixel/model.json', import.meta.url),
+    'pixel/weights.bin': new URL('../models/mnist-binary-pred/pixel/weights.bin', import.meta.url),
+  },
+  'mnist-8bit-pred': {
+    'manifest.json': new URL('../models/mnist-8bit-pred/manifest.json', import.meta.url),
+    'encoder/model.json': new URL('../models/mnist-8bit-pred/encoder/model.json', import.meta.url),
+    'encoder/weights.bin': new URL('../models/mnist-8bit-pred/encoder/weights.bin', import.meta.url),
+    'decoder/model.json': new URL('../models/mnist-8bit-pred/decoder/model.json', import.meta.url),
+    'decoder/weights.bin': new URL('../models/mnist-8bit-pred/decoder/weights.bin', import.meta.url),
+    'pixel/model.json': new URL('../models/mnist-8bit-pred/pixel/model.json', import.meta.url),
+    'pixel/weights.bin': new URL('../models/mnist-8bit-pred/pixel/weights.bin', import.meta.url),
+  },
 } satisfies Record<string, Record<string, URL>>;

@@ -1,4 +1,4 @@
-// The local autoregressive pixel codec over the WASM coder (assembly/autoregressive.ts), free of
+// The local autoregressive pixel codec over the WASM coder (assembly/pixel-loop.ts), free of
 // tfjs: a PixelNetwork is plain weights, copied into WASM memory once; a codec for one batch of
 // images takes their per-pixel features and codes all their pixels in one WASM call per direction.
 import { core } from './wasm.js';
@@ -53,7 +53,30 @@ export interface PixelNetworkSpec {
   features: number;
   /** Whether the features are one vector per image, shared by all its pixels (default false: one per pixel). */
   sharedFeatures?: boolean;
+  /**
+   * With the predictive context: how many of the mixture's last components the output transform
+   * leaves alone (default 0), their means and log scales absolute (units of maxValue): mass where
+   * the prediction cannot reach, the first stroke of a digit in a blank neighbourhood.
+   */
+  absoluteComponents?: number;
+  /** With the predictive context: neighbour differences clamped to +-this many units (default none). */
+  differenceLimit?: number;
   layers: DenseLayer[];
+}
+
+/**
+ * The last layer's outputs a pixel likelihood reads, in order, as (name, count) groups: one
+ * Bernoulli logit, or a mixture's K logits, K means and K log scales (units of maxValue). The pixel
+ * network's heads are named after the groups (src/model/pixel-network.ts); the WASM's count of
+ * them is assembly/pixel-distribution.ts's pixelOutputs.
+ */
+export function pixelOutputGroups({ likelihood, components }: Pick<PixelNetworkSpec, 'likelihood' | 'components'>): Array<[string, number]> {
+  return likelihood === 'bernoulli' ? [['logit', 1]] : [['logits', components], ['means', components], ['log_scales', components]];
+}
+
+/** How many outputs a pixel network's last layer gives: 1 for Bernoulli, 3K for a mixture of K. */
+export function pixelOutputs(spec: Pick<PixelNetworkSpec, 'likelihood' | 'components'>): number {
+  return pixelOutputGroups(spec).reduce((sum, [, count]) => sum + count, 0);
 }
 
 export interface PixelNetwork {
@@ -91,10 +114,16 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
   requireInteger('pixel network features', spec.features, 0, 4096);
   const context = spec.context ?? 'window';
   if (!Object.hasOwn(CONTEXT, context)) invalidArgument(`pixel network: context must be 'window' or 'predictive', got "${context}"`);
+  const absolute = spec.absoluteComponents ?? 0;
+  if (absolute !== 0 && (context !== 'predictive' || spec.likelihood !== 'logistic-mixture')) invalidArgument('pixel network: absolute components are for a logistic mixture with the predictive context');
+  requireInteger('pixel network absoluteComponents', absolute, 0, spec.components);
+  const limit = spec.differenceLimit ?? 0;
+  if (limit !== 0 && context !== 'predictive') invalidArgument('pixel network: a difference limit is for the predictive context');
+  requireInteger('pixel network differenceLimit', limit, 0, MAX_DIFFERENCE_LIMIT);
   const offsets = causalOffsets(spec.window);
   const { layers } = spec;
   if (!Array.isArray(layers) || layers.length < 1 || layers.length > 8) invalidArgument('pixel network: 1..8 dense layers');
-  const outputs = spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components;
+  const outputs = pixelOutputs(spec);
   layers.forEach((layer, l) => {
     const inputs = l === 0 ? contextWidth(context, spec.window) + spec.features : layers[l - 1]!.outputs;
     if (layer.inputs !== inputs || !(layer.kernel instanceof Float32Array) || layer.kernel.length !== inputs * layer.outputs || !(layer.bias instanceof Float32Array) || layer.bias.length !== layer.outputs || !(layer.outputs >= 1 && layer.outputs <= 4096)) {
@@ -109,7 +138,7 @@ export function pixelNetwork(spec: PixelNetworkSpec): PixelNetwork {
     wasm('pixel_model_create')(
       KIND[spec.likelihood], spec.components, spec.height, spec.width, spec.maxValue, CONTEXT[context],
       stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, spec.features, spec.sharedFeatures ? 1 : 0,
-      stage.put(sizes), layers.length, stage.put(weights), weights.length,
+      spec.components - absolute, limit, stage.put(sizes), layers.length, stage.put(weights), weights.length,
     ),
   );
   const network = { spec, pointer };
@@ -204,6 +233,9 @@ export function localAutoregressive(network: PixelNetwork, features: Float32Arra
   return codec;
 }
 
+/** The largest difference limit a predictive context takes, in units of its scale. */
+export const MAX_DIFFERENCE_LIMIT = 1024;
+
 /** Values of a predictive context's output transform per pixel (assembly/pixel-context.ts: TRANSFORM_VALUES): base, scale, log scale. */
 export const TRANSFORM_VALUES = 3;
 
@@ -213,14 +245,14 @@ export const TRANSFORM_VALUES = 3;
  * its output transform as rows of [count * height * width][TRANSFORM_VALUES], computed by the same
  * WASM code the coder runs.
  */
-export function predictiveContext(height: number, width: number, maxValue: number, window: CausalWindow, pixels: ArrayLike<number>, count: number): { context: Float32Array; transforms: Float32Array } {
+export function predictiveContext(height: number, width: number, maxValue: number, window: CausalWindow, differenceLimit: number, pixels: ArrayLike<number>, count: number): { context: Float32Array; transforms: Float32Array } {
   const offsets = causalOffsets(window);
   const rows = count * height * width;
   const columns = offsets.length + PREDICTIVE_EXTRA;
   return staged((stage) => {
     const context = stage.alloc(rows * columns * 4);
     const transforms = stage.alloc(rows * TRANSFORM_VALUES * 4);
-    wasm('predictive_context')(height, width, maxValue, stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, stage.put(Uint32Array.from(pixels)), count, context, transforms);
+    wasm('predictive_context')(height, width, maxValue, stage.put(new Uint32Array(Int32Array.from(offsets.flat()).buffer)), offsets.length, differenceLimit, stage.put(Uint32Array.from(pixels)), count, context, transforms);
     return { context: viewOf(Float32Array, context, rows * columns).slice(), transforms: viewOf(Float32Array, transforms, rows * TRANSFORM_VALUES).slice() };
   });
 }

@@ -22,7 +22,7 @@ import { readImageFile } from './data/image-file.js';
 import { availableThreads } from './workers/pool.js';
 import { MNIST_COLS, MNIST_PIXELS as PIXELS, MNIST_ROWS, loadBinarizedMnistTest, loadMnistImages, requireMnistData } from './data/mnist.js';
 import { meanNegativeElbo } from './train/evaluate.js';
-import { natsToBitsPerDim } from './model/spec.js';
+import { SHIPPED_SPECS, natsToBitsPerDim } from './model/spec.js';
 import { ratePlotSvg } from './plot.js';
 import { elementCount } from './shape.js';
 
@@ -34,8 +34,10 @@ type Baselines = (
 
 const BINARY = 'binarized MNIST';
 const EIGHT_BIT = 'MNIST 8-bit';
-/** The shipped models in table order, each with the dataset it codes. */
-const MODEL_DATASET: Record<string, string> = { 'mnist-binary': BINARY, 'mnist-binary-ar': BINARY, 'mnist-8bit': EIGHT_BIT, 'mnist-8bit-ar': EIGHT_BIT };
+/** The shipped models in table order (each dataset's in the order they were made), each with the dataset it codes. */
+const MODEL_DATASET: Record<string, string> = Object.fromEntries(
+  Object.entries(SHIPPED_SPECS).map(([name, spec]) => [name, spec.maxPixelValue === 1 ? BINARY : EIGHT_BIT]),
+);
 
 /** Townsend, Bird & Barber (ICLR 2019), Table 2, bits/dim, by dataset. */
 const PAPER: Record<string, Record<string, number>> = {

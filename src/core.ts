@@ -13,5 +13,5 @@ export { type ProgressCallback, compressChain, decompressChain } from './chain.j
 export type { LatentVariableModel, BatchModel, PosteriorCodec } from './latent-model.js';
 export {
   type PixelNetworkSpec, type PixelNetwork, type DenseLayer, type CausalWindow, type AutoregressiveCodec,
-  pixelNetwork, localAutoregressive,
+  pixelNetwork, pixelOutputs, localAutoregressive,
 } from './autoregressive.js';

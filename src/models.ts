@@ -2,12 +2,9 @@
 // process, and a user's own VAE wrapped the same way (createModel), each with the fingerprint
 // (src/model/fingerprint.ts) that ties a compressed file to the exact networks that made it.
 
-import * as tf from './model/tf.js';
 import { BbansError, invalidArgument } from './errors.js';
-import { MAX_ITEM_PIXELS, MAX_MODEL_NAME } from './format/fields.js';
-import { MAX_TRIALS } from './codecs.js';
+import { MAX_MODEL_NAME } from './format/fields.js';
 import { toHex } from './sha256.js';
-import { elementCount } from './shape.js';
 import type { LatentVariableModel } from './latent-model.js';
 import { useWasmBackend } from './model/backend.js';
 import { type ModelFiles, filesIn, loadNetworks, readManifest } from './model/directory.js';
@@ -15,12 +12,9 @@ import { invalidModel } from './model/spec-check.js';
 import { SHIPPED_MODEL_FILES } from './asset-urls.js';
 import { nodeBuiltin } from './node-builtins.js';
 import type { ModelManifest } from './model/manifest.js';
-import type { CodingSettings, Networks, Vae } from './model/architecture.js';
-import { architectureOf } from './model/architectures.js';
+import type { Architecture, CodingSettings, Networks, Vae } from './model/architecture.js';
+import { ARCHITECTURE_NAMES, type CustomModelOptions, architectureOf } from './model/architectures.js';
 import { vaeFingerprint } from './model/fingerprint.js';
-import type { PixelLikelihood, VaeSpec } from './model/factorized-vae-spec.js';
-import type { LocalArVaeSpec, LocalPixelLikelihood } from './model/local-ar-vae-spec.js';
-import type { CausalWindow } from './model/causal-window.js';
 import { type ModelName, type ModelSpec, SHIPPED_SPECS, isModelName } from './model/spec.js';
 
 /**
@@ -185,105 +179,16 @@ export async function loadModel(source: string | URL): Promise<CodecModel> {
   return loadedModel(await resolveModel(source));
 }
 
-interface CustomModelBase {
-  /** Stored in every file this model writes (ASCII, at most 64 characters). */
-  name: string;
-  /** Pixels [batch, prod(itemShape)] as float32 values -> [mean, standard deviation] of each latent, [batch, latent] each. */
-  encoder: tf.LayersModel;
-}
+export type { CustomModelOptions } from './model/architectures.js';
 
-/** The paper's kind of VAE: pixels independent given z. */
-export interface CustomVaeOptions extends CustomModelBase {
-  /**
-   * Latents [batch, latent] -> Bernoulli logits [batch, P], or beta-binomial [alpha, beta] (positive)
-   * [batch, P] each, or categorical logits [batch, P * values] (pixel-major), with P = prod(itemShape).
-   */
-  decoder: tf.LayersModel;
-  likelihood: PixelLikelihood;
-  itemShape: number[];
-  /** Beta-binomial pixels take values 0..trials (default 255). */
-  trials?: number;
-  /** Categorical pixels take values 0..values-1 (default 256). */
-  values?: number;
-}
-
-/**
- * A local autoregressive VAE (the architecture of mnist-8bit-ar): decoder latents [batch, latent] ->
- * features [batch, P * F]; pixel network with inputs [neighbours, F] laid out as the layers of
- * src/model/local-ar-vae.ts builds them (checked layer by layer).
- */
-export interface CustomLocalArOptions extends CustomModelBase {
-  architecture: 'local-ar-vae';
-  decoder: tf.LayersModel;
-  pixel: tf.LayersModel;
-  likelihood: LocalPixelLikelihood;
-  /** [height, width]. */
-  itemShape: [number, number];
-  /** Pixels take values 0..maxPixelValue (default 255 for a mixture, 1 for Bernoulli). */
-  maxPixelValue?: number;
-  window?: CausalWindow;
-}
-
-export type CustomModelOptions = CustomVaeOptions | CustomLocalArOptions;
-
-function checkItemShape(itemShape: unknown, rank?: number): number {
-  if (!Array.isArray(itemShape) || itemShape.length < 1 || (rank !== undefined && itemShape.length !== rank) || itemShape.some((d) => !Number.isInteger(d) || d < 1)) {
-    invalidArgument(`itemShape must be ${rank ?? 'one or more'} positive integers, got ${JSON.stringify(itemShape)}`);
-  }
-  const pixels = elementCount(itemShape);
-  if (pixels > MAX_ITEM_PIXELS) invalidArgument(`items of ${pixels} pixels exceed the limit of ${MAX_ITEM_PIXELS}`);
-  return pixels;
-}
-
-function units(model: tf.LayersModel, layer: string): number {
-  try {
-    return (model.getLayer(layer).getConfig() as { units: number }).units;
-  } catch {
-    return invalidArgument(`pixel network: layer ${layer} is missing`);
-  }
-}
-
-function localArSpec(options: CustomLocalArOptions): LocalArVaeSpec {
-  const { name, encoder, decoder, pixel, likelihood, itemShape } = options;
-  if (!['bernoulli', 'logistic-mixture'].includes(likelihood)) invalidArgument(`likelihood must be 'bernoulli' or 'logistic-mixture' for a local autoregressive model, got "${likelihood}"`);
-  const pixels = checkItemShape(itemShape, 2);
-  const maxPixelValue = options.maxPixelValue ?? (likelihood === 'bernoulli' ? 1 : 255);
-  if (!(Number.isInteger(maxPixelValue) && maxPixelValue >= 1 && maxPixelValue <= 65535) || (likelihood === 'bernoulli' && maxPixelValue !== 1)) {
-    invalidArgument(`maxPixelValue must be an integer in 1..65535 (1 for Bernoulli pixels), got ${maxPixelValue}`);
-  }
-  const window = options.window ?? { rows: 2, halfWidth: 2 };
-  if (!(Number.isInteger(window.rows) && Number.isInteger(window.halfWidth) && window.rows >= 0 && window.halfWidth >= 0 && window.rows + window.halfWidth >= 1 && window.rows <= 8 && window.halfWidth <= 8)) {
-    invalidArgument(`window must be { rows, halfWidth } integers in 0..8, not both 0, got ${JSON.stringify(window)}`);
-  }
-  const pixelHidden = [units(pixel, 'pixel_hidden_0_features')];
-  while (pixel.layers.some((l) => l.name === `pixel_hidden_${pixelHidden.length}`)) pixelHidden.push(units(pixel, `pixel_hidden_${pixelHidden.length}`));
-  const features = (decoder.outputs[0]?.shape[1] ?? 0) / pixels;
-  if (!Number.isInteger(features) || features < 1) invalidArgument(`decoder must give a whole number of features per pixel, [batch, ${pixels} * F]; it gives ${JSON.stringify(decoder.outputs[0]?.shape)}`);
-  return {
-    name, architecture: 'local-ar-vae', height: itemShape[0], width: itemShape[1], pixels,
-    latent: encoder.outputs[0]?.shape[1] ?? -1, maxPixelValue, likelihood,
-    components: likelihood === 'bernoulli' ? 1 : units(pixel, 'pixel_logits'), features, window, pixelHidden,
-  };
-}
-
-function vaeSpec(options: CustomVaeOptions): VaeSpec {
-  const { name, encoder, likelihood, itemShape } = options;
-  if (!['bernoulli', 'beta-binomial', 'categorical'].includes(likelihood)) invalidArgument(`likelihood must be 'bernoulli', 'beta-binomial' or 'categorical', got "${likelihood}"`);
-  const pixels = checkItemShape(itemShape);
-  const maxValue = likelihood === 'bernoulli' ? 1 : likelihood === 'categorical' ? (options.values ?? 256) - 1 : options.trials ?? 255;
-  if (likelihood === 'beta-binomial' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= MAX_TRIALS)) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${maxValue}`);
-  if (likelihood === 'categorical' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= 255)) invalidArgument(`values must be an integer in 2..256, got ${maxValue + 1}`);
-  return { name, architecture: 'vae', pixels, latent: encoder.outputs[0]?.shape[1] ?? -1, likelihood, maxPixelValue: maxValue };
-}
-
-/** Wraps a user's own VAE so compress/decompress can use it (pass it as `model` to both). */
+/** Wraps a user's own VAE so compress/decompress can use it (pass it as `model` to both); its architecture reads its spec off the networks. */
 export function createModel(options: CustomModelOptions): CodecModel {
   const { name } = options;
   if (typeof name !== 'string' || !/^[\x21-\x7e]+$/.test(name) || name.length > MAX_MODEL_NAME) invalidArgument(`model name must be 1..${MAX_MODEL_NAME} printable ASCII characters, got "${name}"`);
-  if ('architecture' in options && options.architecture === 'local-ar-vae') {
-    const { encoder, decoder, pixel } = options;
-    return codecModelOf(localArSpec(options), [...options.itemShape], { encoder, decoder, pixel });
-  }
-  const vaeOptions = options as CustomVaeOptions;
-  return codecModelOf(vaeSpec(vaeOptions), [...vaeOptions.itemShape], { encoder: vaeOptions.encoder, decoder: vaeOptions.decoder });
+  const kind = 'architecture' in options ? options.architecture : 'vae';
+  if (!(ARCHITECTURE_NAMES as string[]).includes(kind)) invalidArgument(`architecture must be one of ${ARCHITECTURE_NAMES.join(', ')}, got ${JSON.stringify(kind)}`);
+  const architecture = architectureOf({ architecture: kind } as ModelSpec) as Architecture<ModelSpec, CustomModelOptions>;
+  const spec = architecture.fromNetworks(options);
+  const networks = Object.fromEntries(architecture.networkNames.map((network) => [network, (options as unknown as Networks)[network]!]));
+  return codecModelOf(spec, [...options.itemShape], networks);
 }

@@ -3,6 +3,7 @@
 // to bundle even behind a check that never runs in a browser.
 
 interface Builtins {
+  'node:crypto': typeof import('node:crypto');
   'node:fs': typeof import('node:fs');
   'node:fs/promises': typeof import('node:fs/promises');
   'node:path': typeof import('node:path');

@@ -56,19 +56,29 @@ export interface DecompressOptions extends CodingOptions {
 
 /**
  * Chains per frame unless told: about one per IMAGES_PER_CHAIN images, rounded down to a power of
- * two, and at least two. Frames coded together share the networks' batches whatever their chains
- * (src/frame-coder.ts), so chains trade a frame's rate (each costs about 6 bytes) against how long
- * that frame alone takes to decode (its images per chain are its sequential steps). Two is the
- * least because the pixel loop codes a pair of lanes for the price of one; powers of two fill the
- * loop's blocks of 16 lanes when frames are coded together. The count is stored in each frame, so
- * decoders never apply this rule.
+ * two, and at least two, but no more than make their heads (about 8 bytes each) FRAME_COST_SHARE
+ * of the frame's expected size, when that is known. Frames coded together share the networks'
+ * batches whatever their chains (src/frame-coder.ts), but a chain's images are sequential steps, so
+ * chains trade rate against speed: a default frame of 3684 binarized digits coded as two chains took
+ * 5.4 s for the test set on one thread, as four chains of the old 737-image frames 2.8 s. Two is
+ * the least because the pixel loop codes a pair of lanes for the price of one; powers of two fill
+ * the loop's blocks of 16 lanes when frames are coded together. The count is stored in each frame,
+ * so decoders never apply this rule.
  */
 export const IMAGES_PER_CHAIN = 128;
 const DEFAULT_CHAINS_MIN = 2;
+const CHAIN_HEAD_BYTES = 8;
 
-/** The chain count of a frame of `count` images unless told (see IMAGES_PER_CHAIN); one per image for fewer than two. */
-export function defaultChains(count: number): number {
-  return Math.min(count, 2 ** Math.floor(Math.log2(Math.max(DEFAULT_CHAINS_MIN, Math.ceil(count / IMAGES_PER_CHAIN)))));
+/** The chain count of a frame of `count` images unless told (see IMAGES_PER_CHAIN), given its images' expected bytes; one per image for fewer than two. */
+export function defaultChains(count: number, bytesPerImage = Infinity): number {
+  const affordable = Math.floor((FRAME_COST_SHARE * count * bytesPerImage) / CHAIN_HEAD_BYTES);
+  const chains = Math.max(DEFAULT_CHAINS_MIN, Math.min(Math.ceil(count / IMAGES_PER_CHAIN), affordable));
+  return Math.min(count, 2 ** Math.floor(Math.log2(chains)));
+}
+
+/** The expected bytes of one image at the model's held-out rate. */
+function expectedImageBytes(model: Pick<ModelInfo, 'spec' | 'manifest'>): number {
+  return ((model.manifest?.heldOut?.negativeElboBitsPerDim ?? ASSUMED_BITS_PER_PIXEL) * model.spec.pixels) / 8;
 }
 
 /**
@@ -82,21 +92,21 @@ function frameCostBits(model: Pick<ModelInfo, 'spec' | 'coding'>): number {
 
 /**
  * Frames unless told (frameSize) are sized so that this estimate of their fixed cost is at most
- * 0.5% of their expected coded size: small, because decoding one image decodes its whole frame,
- * but dear enough in bits to be measured at 0.3-0.4% (the estimate is a bound).
+ * 0.1% of their expected coded size: rate first (a frame's fixed cost is what one frame for the
+ * whole file would save), while decoding one image still decodes only its frame, a few hundred
+ * images of 8-bit MNIST (the README's table 3 measures the trade).
  */
-export const FRAME_COST_SHARE = 1 / 200;
+export const FRAME_COST_SHARE = 1 / 1000;
 /** The rate assumed for a model that records none (a manifest's held-out -ELBO). */
 const ASSUMED_BITS_PER_PIXEL = 1;
 
 /**
  * Images per frame unless told: frameCostBits / FRAME_COST_SHARE of expected output at the model's
- * held-out rate: 101 MNIST images for mnist-8bit-ar, 737 for mnist-binary-ar, 159 for mnist-8bit,
- * 1010 for mnist-binary.
+ * held-out rate: 507 MNIST images for mnist-8bit-ar, 3684 for mnist-binary-ar, 797 for mnist-8bit,
+ * 5050 for mnist-binary.
  */
 export function defaultFrameSize(model: Pick<ModelInfo, 'spec' | 'coding' | 'manifest'>): number {
-  const bitsPerPixel = model.manifest?.heldOut?.negativeElboBitsPerDim ?? ASSUMED_BITS_PER_PIXEL;
-  const images = Math.round(frameCostBits(model) / FRAME_COST_SHARE / (Math.max(bitsPerPixel, 2 ** -10) * model.spec.pixels));
+  const images = Math.round(frameCostBits(model) / FRAME_COST_SHARE / Math.max(8 * expectedImageBytes(model), 2 ** -10 * model.spec.pixels));
   return Math.max(1, Math.min(images, Math.floor(MAX_FRAME_PIXELS / model.spec.pixels)));
 }
 
@@ -167,7 +177,7 @@ export function compressionPlan(who: string, model: ModelInfo, options: Compress
   const framing: FramingOptions = {
     frameSize,
     ...(options.chains !== undefined && { chains: options.chains }),
-    chainsFor: defaultChains,
+    chainsFor: (images) => defaultChains(images, expectedImageBytes(model)),
     maxPixelValue: model.spec.maxPixelValue,
     modelName: model.name,
     inFlight: inFlightFor(options),

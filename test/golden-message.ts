@@ -26,15 +26,15 @@ export function goldenMessage(core: Pick<typeof Core, 'Message' | 'bernoulli' | 
  * two-layer pixel network over 9x7 images of 8-bit pixels (a 3-component logistic mixture) and
  * over 0/1 pixels (Bernoulli), starting by borrowing as bits-back does.
  */
-export function goldenAutoregressiveMessage(core: Pick<typeof Core, 'Message' | 'uniform' | 'pixelNetwork' | 'localAutoregressive'>): Uint8Array {
-  const { Message, uniform, pixelNetwork, localAutoregressive } = core;
+export function goldenAutoregressiveMessage(core: Pick<typeof Core, 'Message' | 'uniform' | 'pixelNetwork' | 'pixelOutputs' | 'localAutoregressive'>): Uint8Array {
+  const { Message, uniform, pixelNetwork, pixelOutputs, localAutoregressive } = core;
   const random = rng(43);
   const lanes = 19; // one block of 16 lanes and a remainder, the WASM loop's two paths
   const message = Message.create(lanes);
   uniform(12, lanes * 10).pop(message);
   for (const [likelihood, components, maxValue] of [['logistic-mixture', 3, 255], ['bernoulli', 1, 1]] as const) {
     const window = { rows: 2, halfWidth: 2 };
-    const widths = [12 + 4, 7, likelihood === 'bernoulli' ? 1 : 3 * components];
+    const widths = [12 + 4, 7, pixelOutputs({ likelihood, components })];
     const layers = widths.slice(1).map((outputs, l) => ({
       inputs: widths[l]!, outputs,
       kernel: Float32Array.from({ length: widths[l]! * outputs }, () => random() - 0.5),
@@ -54,15 +54,15 @@ export function goldenAutoregressiveMessage(core: Pick<typeof Core, 'Message' | 
  * most 20 (taken in the coder's [pixel][lane] order; a 4-component mixture) and 0/1 pixels
  * (Bernoulli), starting by borrowing as bits-back does.
  */
-export function goldenPredictiveMessage(core: Pick<typeof Core, 'Message' | 'uniform' | 'pixelNetwork' | 'localAutoregressive'>): Uint8Array {
-  const { Message, uniform, pixelNetwork, localAutoregressive } = core;
+export function goldenPredictiveMessage(core: Pick<typeof Core, 'Message' | 'uniform' | 'pixelNetwork' | 'pixelOutputs' | 'localAutoregressive'>): Uint8Array {
+  const { Message, uniform, pixelNetwork, pixelOutputs, localAutoregressive } = core;
   const random = rng(44);
   const lanes = 19;
   const message = Message.create(lanes);
   uniform(12, lanes * 10).pop(message);
   for (const [likelihood, components, maxValue] of [['logistic-mixture', 4, 255], ['bernoulli', 1, 1]] as const) {
     const window = { rows: 3, halfWidth: 3 };
-    const widths = [24 + 5 + 3, 9, likelihood === 'bernoulli' ? 1 : 3 * components];
+    const widths = [24 + 5 + 3, 9, pixelOutputs({ likelihood, components })];
     const layers = widths.slice(1).map((outputs, l) => ({
       inputs: widths[l]!, outputs,
       kernel: Float32Array.from({ length: widths[l]! * outputs }, () => random() - 0.5),

@@ -3,7 +3,7 @@
 // round trips are exact on real and odd images, and bad network outputs are refused.
 import * as tf from '../src/model/tf.js';
 import { describe, expect, it } from 'vitest';
-import { BbansError, Message, localAutoregressive, pixelNetwork, type PixelNetworkSpec } from '../src/core.js';
+import { BbansError, Message, localAutoregressive, pixelNetwork, pixelOutputs, type PixelNetworkSpec } from '../src/core.js';
 import { compress, decompress } from '../src/api.js';
 import { createModel, loadModel } from '../src/models.js';
 import { toLaneMajor } from '../src/lane-major.js';
@@ -28,7 +28,7 @@ function randomNetwork(random: () => number, overrides: Partial<PixelNetworkSpec
   const window = overrides.window ?? { rows: randomInt(random, 0, 2), halfWidth: randomInt(random, 1, 2) };
   const features = overrides.features ?? randomInt(random, 0, 3);
   const neighbours = window.rows * (2 * window.halfWidth + 1) + window.halfWidth;
-  const widths = [neighbours + features, ...Array.from({ length: randomInt(random, 0, 2) }, () => randomInt(random, 1, 9)), likelihood === 'bernoulli' ? 1 : 3 * components];
+  const widths = [neighbours + features, ...Array.from({ length: randomInt(random, 0, 2) }, () => randomInt(random, 1, 9)), pixelOutputs({ likelihood, components })];
   const layers = randomLayers(random, widths);
   return {
     likelihood, components, height: randomInt(random, 1, 5), width: randomInt(random, 1, 6),

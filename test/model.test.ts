@@ -153,23 +153,23 @@ describe('training checkpoints', () => {
       const lossesA: number[] = [];
       const liveTensors: number[] = [];
       for (const epoch of [1, 2, 3]) {
-        lossesA.push(trainOneEpoch(uninterrupted, settings, train, epoch, quiet)!);
+        lossesA.push((await trainOneEpoch(uninterrupted, settings, train, epoch, quiet))!);
         await saveCheckpoint(path.join(root, 'a'), uninterrupted.vae, uninterrupted.optimizer, settings, epoch, schedule);
         liveTensors.push(tf.memory().numTensors);
       }
       expect(liveTensors[2], 'no tensors leak per epoch').toBe(liveTensors[1]);
 
       const first = await openTrainingState(settings, path.join(root, 'b'), false, quiet);
-      const lossB1 = trainOneEpoch(first, settings, train, 1, quiet);
+      const lossB1 = await trainOneEpoch(first, settings, train, 1, quiet);
       await saveCheckpoint(path.join(root, 'b'), first.vae, first.optimizer, settings, 1, schedule);
       // As in the repository: the checkpoint without its networks, which the model directory holds.
       await saveNetworks(first.vae, path.join(root, 'b'));
       for (const name of ['encoder', 'decoder']) await rm(path.join(root, 'b', 'checkpoint', name), { recursive: true });
       const resumed = await openTrainingState(settings, path.join(root, 'b'), true, quiet);
       expect(resumed.epochsCompleted).toBe(1);
-      const lossB2 = trainOneEpoch(resumed, settings, train, 2, quiet);
+      const lossB2 = await trainOneEpoch(resumed, settings, train, 2, quiet);
       await saveCheckpoint(path.join(root, 'b'), resumed.vae, resumed.optimizer, settings, 2, schedule);
-      const lossB3 = trainOneEpoch(resumed, settings, train, 3, quiet);
+      const lossB3 = await trainOneEpoch(resumed, settings, train, 3, quiet);
 
       expect([lossB1, lossB2, lossB3]).toEqual(lossesA);
       const weights = (state: TrainingState) => trainableVariables(state.vae).map((v) => Array.from(v.dataSync()));

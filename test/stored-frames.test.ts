@@ -60,7 +60,8 @@ const kinds = (info: FileDescription): string[] => info.segments.flatMap((s) => 
 group('stored frames bound what data the model does not fit costs', () => {
   it('uniform 8-bit noise: every frame stored at 8 bits a pixel', async () => {
     const pixels = noise(250);
-    const bytes = await compress(pixels);
+    // Frames of 101 images, so that there are several (a default frame holds 507).
+    const bytes = await compress(pixels, { frameSize: 101 });
     const info = await expectBounded(bytes, pixels);
     expect(info.header.modelName).toBe('mnist-8bit-ar');
     expect(kinds(info)).toEqual(['stored', 'stored', 'stored']);
@@ -69,7 +70,7 @@ group('stored frames bound what data the model does not fit costs', () => {
 
   it('random 0/1 pixels: every frame stored at 1 bit a pixel', async () => {
     const pixels = noise(800, 1);
-    const bytes = await compress(pixels);
+    const bytes = await compress(pixels, { frameSize: 400 });
     const info = await expectBounded(bytes, pixels);
     expect(info.header.modelName).toBe('mnist-binary-ar');
     expect(kinds(info)).toEqual(['stored', 'stored']);

@@ -43,9 +43,10 @@ export const CODEC_USAGE = `usage: bbans compress [options] [FILE...]     FILE -
   -T, --threads N    worker threads coding frames in parallel (default and 0: one per core);
                      the output is the same for every N
   --frame-size N     compress: images per frame (default: as many as make a frame's fixed cost, at most,
-                     1/${1 / FRAME_COST_SHARE} of its expected output at the model's held-out rate: 101 images
-                     for mnist-8bit-ar, 737 for mnist-binary-ar)
-  --chains B         compress: independent chains per frame (default one per ${IMAGES_PER_CHAIN} images, a power of two, at least 2)
+                     1/${1 / FRAME_COST_SHARE} of its expected output at the model's held-out rate: 507 images
+                     for mnist-8bit-ar, 3684 for mnist-binary-ar)
+  --chains B         compress: independent chains per frame (default one per ${IMAGES_PER_CHAIN} images, a power of two,
+                     at least 2, at most as many as make their heads 1/${1 / FRAME_COST_SHARE} of the frame)
   --shape H,W        compress: the image shape of raw pixels (or N,H,W)
   --range A:B        decompress: only images A..B-1 (of a named file), as a file of B-A images;
                      only the frames holding them are read and decoded

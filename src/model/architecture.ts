@@ -5,6 +5,7 @@
 import type * as tf from './tf.js';
 import type { LatentVariableModel } from '../latent-model.js';
 import type { ModelSpec } from './spec.js';
+import type { CustomModelBase } from './custom-networks.js';
 
 /** How finely a model codes (a file's header stores these): its latent bins and posterior precision, and its likelihood's precision, in bits. */
 export interface CodingSettings {
@@ -33,9 +34,14 @@ export interface DefaultSpecInput {
   maxPixelValue: number;
   /** One of the architecture's `likelihoods`, checked against the range by the caller. */
   likelihood: string;
+  /**
+   * Whether the images are aligned: their content tied to position (centred digits, glyphs), so
+   * that features per position pay (src/train/defaults.ts measures it); default false.
+   */
+  aligned?: boolean;
 }
 
-export interface Architecture<S extends ModelSpec = ModelSpec> {
+export interface Architecture<S extends ModelSpec = ModelSpec, O extends CustomModelBase = CustomModelBase> {
   readonly networkNames: readonly string[];
   /** The pixel likelihoods it offers; the first is the default above the 0/1 range (0/1 pixels get 'bernoulli'). */
   readonly likelihoods: readonly string[];
@@ -57,4 +63,6 @@ export interface Architecture<S extends ModelSpec = ModelSpec> {
   itemShape(spec: S): number[] | undefined;
   /** Throws INVALID_ARGUMENT naming the problem when the networks do not fit the spec. */
   validate(spec: S, networks: Networks): void;
+  /** The spec of a user's own networks (createModel), read off them and the options; validate then checks the networks against it. */
+  fromNetworks(options: O): S;
 }

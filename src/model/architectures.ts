@@ -5,11 +5,14 @@ import { localArVae } from './local-ar-vae.js';
 import { predictiveArVae } from './predictive-ar-vae.js';
 import type { ModelSpec } from './spec.js';
 
-const ARCHITECTURES: { [K in ModelSpec['architecture']]: Architecture<Extract<ModelSpec, { architecture: K }>> } = {
+const ARCHITECTURES = {
   vae: factorizedVae,
   'local-ar-vae': localArVae,
   'predictive-ar-vae': predictiveArVae,
-};
+} satisfies { [K in ModelSpec['architecture']]: Architecture<Extract<ModelSpec, { architecture: K }>> };
+
+/** A user's own networks for createModel, as one of the architectures takes them (the paper's VAE when `architecture` is absent). */
+export type CustomModelOptions = { [K in keyof typeof ARCHITECTURES]: Parameters<(typeof ARCHITECTURES)[K]['fromNetworks']>[0] }[keyof typeof ARCHITECTURES];
 
 /** Every architecture's name, as a spec's `architecture` field gives it. */
 export const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as Array<ModelSpec['architecture']>;

@@ -1,7 +1,7 @@
 // The causal neighbourhood a local autoregressive pixel model reads: the `rows` rows above a pixel,
 // `halfWidth` columns either side, and the `halfWidth` pixels to its left, all already coded in
 // raster order. Neighbours outside the image read as 0. Training (shifted copies in tfjs) and the
-// WASM coder (assembly/autoregressive.ts) take the offsets from here, in this order.
+// WASM coder (assembly/pixel-loop.ts) take the offsets from here, in this order.
 
 export interface CausalWindow {
   rows: number;

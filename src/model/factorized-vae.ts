@@ -8,6 +8,7 @@ import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, invalidModel, oneOf } from './spec-check.js';
 import { invalidArgument } from '../errors.js';
 import type { Architecture, Networks } from './architecture.js';
+import { type CustomModelBase, checkItemShape, latentWidth } from './custom-networks.js';
 import type { PixelLikelihood, VaeSpec } from './factorized-vae-spec.js';
 import { toLaneMajor } from '../lane-major.js';
 import { bernoulliLogPmf, betaBinomialLogPmf, categoricalLogPmf, gaussianKlFromStandardNormal } from './likelihoods.js';
@@ -69,7 +70,32 @@ function buildDecoder(spec: VaeSpec, seed: number): tf.LayersModel {
 
 const MAX_VALUE: Record<PixelLikelihood, number> = { bernoulli: 1, 'beta-binomial': MAX_TRIALS, categorical: 255 };
 
-export const factorizedVae: Architecture<VaeSpec> = {
+/** The paper's kind of VAE from a user's own networks: pixels independent given z. */
+export interface CustomVaeOptions extends CustomModelBase {
+  /**
+   * Latents [batch, latent] -> Bernoulli logits [batch, P], or beta-binomial [alpha, beta] (positive)
+   * [batch, P] each, or categorical logits [batch, P * values] (pixel-major), with P = prod(itemShape).
+   */
+  decoder: CustomModelBase['decoder'];
+  likelihood: PixelLikelihood;
+  itemShape: number[];
+  /** Beta-binomial pixels take values 0..trials (default 255). */
+  trials?: number;
+  /** Categorical pixels take values 0..values-1 (default 256). */
+  values?: number;
+}
+
+function specFromNetworks(options: CustomVaeOptions): VaeSpec {
+  const { name, encoder, likelihood, itemShape } = options;
+  if (!Object.hasOwn(LIKELIHOODS, likelihood)) invalidArgument(`likelihood must be 'bernoulli', 'beta-binomial' or 'categorical', got "${likelihood}"`);
+  const pixels = checkItemShape(itemShape);
+  const maxValue = likelihood === 'bernoulli' ? 1 : likelihood === 'categorical' ? (options.values ?? 256) - 1 : options.trials ?? 255;
+  if (likelihood === 'beta-binomial' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= MAX_TRIALS)) invalidArgument(`trials must be an integer in 1..${MAX_TRIALS}, got ${maxValue}`);
+  if (likelihood === 'categorical' && !(Number.isInteger(maxValue) && maxValue >= 1 && maxValue <= 255)) invalidArgument(`values must be an integer in 2..256, got ${maxValue + 1}`);
+  return { name, architecture: 'vae', pixels, latent: latentWidth(encoder), likelihood, maxPixelValue: maxValue };
+}
+
+export const factorizedVae: Architecture<VaeSpec, CustomVaeOptions> = {
   networkNames: ['encoder', 'decoder'],
   likelihoods: ['beta-binomial', 'categorical', 'bernoulli'],
   // The paper's VAE sized from the image: latents P/16 in 4..64, hidden width P/4 in 64..256 (50 and 200 at 784 pixels).
@@ -118,4 +144,5 @@ export const factorizedVae: Architecture<VaeSpec> = {
       invalidArgument(`decoder must map [batch, ${spec.latent}] to ${heads.length} output(s) of [batch, ${want.join('], [batch, ')}] for ${spec.likelihood} pixels; it maps [batch, ${decoder.inputs[0]?.shape.slice(1)}] to ${JSON.stringify(decoder.outputs.map((o) => o.shape.slice(1)))}`);
     }
   },
+  fromNetworks: specFromNetworks,
 };

@@ -4,11 +4,11 @@
 // pixels (src/autoregressive.ts).
 import { invalidArgument } from '../errors.js';
 import type { LatentVariableModel } from '../latent-model.js';
-import { contextWidth, localAutoregressive } from '../autoregressive.js';
+import { contextWidth, localAutoregressive, pixelOutputs } from '../autoregressive.js';
 import * as tf from './tf.js';
 import type { CodingSettings, ModelBatch, Networks, Vae } from './architecture.js';
 import { gaussianKlFromStandardNormal } from './likelihoods.js';
-import { MAX_PIXEL_LAYERS, type PixelInputs, type PixelNetworkShape, headOutputs, pixelNetworkOf, validatePixelNetwork } from './pixel-network.js';
+import { MAX_PIXEL_LAYERS, type PixelInputs, type PixelNetworkShape, pixelNetworkOf, validatePixelNetwork } from './pixel-network.js';
 import { MAX_ITEM_PIXELS } from '../format/fields.js';
 import { checkParameterCount, denseParameters, integerField, integerList, invalidModel, objectField, oneOf } from './spec-check.js';
 import { type OutputArray, runNetwork } from './run.js';
@@ -68,7 +68,7 @@ export function checkLocalArSpec(spec: Record<string, unknown>, inputs: PixelInp
   const halfWidth = integerField(window, 'halfWidth', 0, 8);
   if (rows + halfWidth === 0) invalidModel('model spec: the causal window must hold at least one neighbour');
   const hidden = integerList(spec, 'pixelHidden', [1, MAX_PIXEL_LAYERS - 1], 1, 1024);
-  const heads = headOutputs({ likelihood, components });
+  const heads = pixelOutputs({ likelihood, components });
   checkParameterCount(String(spec.name), denseParameters(pixels, encoderHidden) + 2 * denseParameters(encoderHidden, latent)
     + denseParameters(latent, decoderHidden, featuresPerImage({ pixels, features }, inputs)) + contextWidth(inputs.context, { rows, halfWidth }) * hidden[0]! + denseParameters(features, ...hidden, heads));
 }

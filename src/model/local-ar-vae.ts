@@ -4,11 +4,12 @@
 // decoder (z -> a feature vector h_t for every pixel) and the pixel network (the window's
 // neighbours and h_t -> pixel t's distribution). Training runs the pixel network on every pixel at
 // once, the window as shifted copies of the image; coding runs it pixel by pixel inside the WASM
-// coder (assembly/autoregressive.ts), which reads the same weights.
+// coder (assembly/pixel-model.ts), which reads the same weights.
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
 import { causalOffsets } from './causal-window.js';
 import type { Architecture, Networks } from './architecture.js';
+import { type CustomLocalArBase, localArShapeFrom } from './custom-networks.js';
 import { LOCAL_AR_ALIKE, checkLocalArSpec, localArCodecModel, localArNegativeElbo, localArSizes, validateLocalAr } from './local-ar-codec.js';
 import { type PixelInputs, buildPixelNetwork, pixelLogPmf } from './pixel-network.js';
 import type { LocalArVaeSpec, LocalPixelLikelihood } from './local-ar-vae-spec.js';
@@ -67,7 +68,16 @@ export function localArLogLikelihood(spec: LocalArVaeSpec, networks: Networks, p
   });
 }
 
-export const localArVae: Architecture<LocalArVaeSpec> = {
+/**
+ * A local autoregressive VAE from a user's own networks (the architecture of mnist-8bit-ar):
+ * decoder latents [batch, latent] -> features [batch, P * F]; pixel network with inputs
+ * [neighbours, F] laid out as buildPixelNetwork builds them (checked layer by layer).
+ */
+export interface CustomLocalArOptions extends CustomLocalArBase {
+  architecture: 'local-ar-vae';
+}
+
+export const localArVae: Architecture<LocalArVaeSpec, CustomLocalArOptions> = {
   ...LOCAL_AR_ALIKE,
   // Sized from the image (localArSizes), 8 features per pixel from 256 pixels up (else 4); two rows
   // above and two columns either side, less where the image is smaller.
@@ -87,4 +97,5 @@ export const localArVae: Architecture<LocalArVaeSpec> = {
     localArNegativeElbo(vae, batch, noise, training, (features) => localArLogLikelihood(vae.spec, vae.networks, batch.pixels, batch.neighbours!, features, training)),
   codec: (vae, coding) => localArCodecModel(vae, coding, LOCAL_AR_INPUTS),
   validate: (spec, networks) => validateLocalAr(spec, networks, LOCAL_AR_INPUTS),
+  fromNetworks: (options) => ({ ...localArShapeFrom(options, (pixels) => pixels), architecture: 'local-ar-vae' }),
 };

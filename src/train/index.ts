@@ -21,7 +21,9 @@ import type { LocalPixelLikelihood } from '../model/local-ar-vae-spec.js';
 import type { PixelLikelihood } from '../model/factorized-vae-spec.js';
 import { architectureOf } from '../model/architectures.js';
 import { installTransposeFreeMatMul } from '../model/wasm-matmul.js';
+import { MAX_THREADS } from '../options.js';
 import { sha256, toHex } from '../sha256.js';
+import { availableThreads } from '../workers/pool.js';
 import { checkpointDirectory } from './checkpoint.js';
 import { type ImageSet, splitHeldOut } from './dataset.js';
 import { DEFAULT_ARCHITECTURE, type TrainArchitecture, checkArchitecture, defaultSpec } from './defaults.js';
@@ -58,6 +60,11 @@ export interface TrainOptions {
   seed?: number;
   batchSize?: number;
   learningRate?: number;
+  /**
+   * Threads each step is split over (data-parallel: the calling thread and threads - 1 workers);
+   * default: the machine's cores. A run is deterministic for its thread count, not across counts.
+   */
+  threads?: number;
   /** Continue the training in `out` (its settings must match). */
   resume?: boolean;
   /** Replace `out` if it is a model directory. */
@@ -148,6 +155,7 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
   positive('batchSize', options.batchSize, true, 4096);
   positive('learningRate', options.learningRate, false, 1);
   positive('maxPixelValue', options.maxPixelValue, true, 65535);
+  positive('threads', options.threads, true, MAX_THREADS);
   const fraction = options.heldOutFraction ?? DEFAULT_HELD_OUT_FRACTION;
   if (!(fraction > 0 && fraction <= 0.5)) invalidArgument(`heldOutFraction must be in (0, 0.5], got ${fraction}`);
   const architecture = options.architecture ?? DEFAULT_ARCHITECTURE;
@@ -159,7 +167,7 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
   const [, height, width] = data.batch.shape as [number, number, number];
   const maxPixelValue = options.maxPixelValue ?? Math.max(1, largestPixel(data.batch.data));
   checkRange(data, maxPixelValue, typeof options.data === 'string' ? options.data : 'data');
-  const spec = defaultSpec({ name, height, width, maxPixelValue, architecture, likelihood: options.likelihood });
+  const spec = defaultSpec({ name, height, width, maxPixelValue, architecture, likelihood: options.likelihood, images: data.batch.data });
   architectureOf(spec).checkSpec(spec as unknown as Record<string, unknown>);
   const pixels = height * width;
   let trainSet: ImageSet;
@@ -185,7 +193,7 @@ export async function train(options: TrainOptions): Promise<TrainResult & { dire
     name, spec, itemShape: [height, width], seed, batchSize: options.batchSize ?? 100, learningRate: options.learningRate ?? 1e-3,
     optimizer: 'adam', schedule: 'plateau', keep: 'best', binarize: 'none',
     trainData: options.heldOut === undefined ? `the rest of ${data.description}` : data.description, heldOutData,
-    evalBatchSize: 1000, backend: 'wasm (single thread)',
+    evalBatchSize: 1000, backend: 'wasm (single thread)', threads: options.threads ?? availableThreads(),
   };
   await useWasmBackend();
   installTransposeFreeMatMul();

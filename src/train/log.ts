@@ -12,6 +12,8 @@ export interface EpochLogEntry {
   heldOutNegElboBitsPerDim: number;
   seconds: number;
   learningRate?: number;
+  /** The threads its steps were split over (absent before data-parallel training: one). */
+  threads?: number;
   finishedAt: string;
 }
 

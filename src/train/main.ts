@@ -10,6 +10,8 @@ import { checkpointDirectory } from './checkpoint.js';
 import { type EpochReport, train } from './index.js';
 import { mnistSettings } from './settings.js';
 import { runTraining } from './trainer.js';
+import { mnistTrainingSets } from './dataset.js';
+import { availableThreads } from '../workers/pool.js';
 
 export { USAGE as TRAIN_USAGE, UsageError as TrainUsageError } from './args.js';
 
@@ -39,18 +41,17 @@ export async function runTrain(argv: string[]): Promise<number> {
   const command = parseTrainCommand(argv);
   const say = (line: string): void => console.log(line);
   if (command.kind === 'mnist') {
-    const { loadBinarizedMnistTest, loadMnistImages, requireMnistData } = await import('../data/mnist.js');
+    const { requireMnistData } = await import('../data/mnist.js');
     requireMnistData(`training ${command.model}`);
-    const settings = { ...mnistSettings(command.model), ...(command.batchSize && { batchSize: command.batchSize }), ...(command.learningRate && { learningRate: command.learningRate }), ...(command.seed !== undefined && { seed: command.seed }) };
+    const settings = { ...mnistSettings(command.model), ...(command.batchSize && { batchSize: command.batchSize }), ...(command.learningRate && { learningRate: command.learningRate }), ...(command.seed !== undefined && { seed: command.seed }), threads: command.threads ?? availableThreads() };
     const directory = path.join(command.modelsDir, command.model);
     await useWasmBackend();
     installTransposeFreeMatMul();
     await mkdir(directory, { recursive: true });
-    const binary = settings.binarize === 'dynamic';
     await runTraining({
-      settings, directory, epochs: command.epochs, log: say, record: { command: `npm run train -- --model ${command.model}` },
+      settings, directory, epochs: command.epochs ?? settings.decayEpochs ?? 1000, log: say, record: { command: `npm run train -- --model ${command.model}` },
       resume: !command.fresh && existsSync(path.join(checkpointDirectory(directory), 'state.json')),
-      train: loadMnistImages('train'), heldOut: binary ? loadBinarizedMnistTest() : loadMnistImages('test'),
+      ...mnistTrainingSets(settings),
       onEpoch: (report) => say(epochLine(report)),
     });
     return 0;

@@ -16,9 +16,13 @@ export interface TrainSettings {
   optimizer: 'adam';
   /**
    * 'constant': the learning rate as given. 'plateau': halved after PLATEAU_EPOCHS epochs without a
-   * better held-out rate, and the run stops after STOP_EPOCHS without one.
+   * better held-out rate, and the run stops after STOP_EPOCHS without one. 'cosine': from the
+   * first rate down to COSINE_FLOOR of it along half a cosine over `decayEpochs` epochs, then flat.
    */
-  schedule: 'constant' | 'plateau';
+  schedule: 'constant' | 'plateau' | 'cosine';
+  decayEpochs?: number;
+  /** Held out from the training images (a seeded split) rather than given apart: this many of them. */
+  validationImages?: number;
   /** Which epoch the model directory keeps: the best on the held-out images, or the last. */
   keep: 'best' | 'last';
   /** 'dynamic': 8-bit training images binarized afresh each epoch (the paper's binarized MNIST). */
@@ -27,18 +31,65 @@ export interface TrainSettings {
   trainData: string;
   heldOutData: string;
   evalBatchSize: number;
+  /** Each thread's tfjs backend; the threads below are separate workers, each with its own. */
   backend: 'wasm (single thread)';
+  /**
+   * Threads each step's batch is split over (data-parallel, src/train/workers.ts). One thread
+   * rounds differently from several; 2..CHUNKS threads compute the same bits (src/train/chunks.ts).
+   * Absent in checkpoints from before it: one.
+   */
+  threads?: number;
 }
 
 export const PLATEAU_EPOCHS = 5;
 export const STOP_EPOCHS = 20;
+export const COSINE_FLOOR = 0.05;
 
-/** What a resumed run may change. */
-export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate']);
+/** The cosine schedule's learning rate for `epoch` (1-based). */
+export function cosineRate(settings: TrainSettings, epoch: number): number {
+  const progress = Math.min(1, (epoch - 1) / settings.decayEpochs!);
+  return settings.learningRate * (COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
+
+/**
+ * The shipped models chosen on a validation split: 5,000 of MNIST's 60k training images held out
+ * by the seed (the test set is only reported on), the best epoch kept, a cosine decay over
+ * `decayEpochs`. The older shipped models held out the test set at a constant rate.
+ */
+const VALIDATED_MODELS: Partial<Record<ModelName, { decayEpochs: number }>> = {
+  'mnist-binary-pred': { decayEpochs: 26 },
+  'mnist-8bit-pred': { decayEpochs: 22 },
+};
+const MNIST_VALIDATION_IMAGES = 5000;
+
+/**
+ * What a resumed run may change: the learning rate, how long a cosine schedule takes to decay, and
+ * the thread count (a run may move to another machine): where
+ * the new count's steps round differently (sameSteps), the run stays deterministic but is no
+ * longer the uninterrupted one (the resumed run says so; each epoch's log entry records its threads).
+ */
+export const RESUMABLE_CHANGES: ReadonlySet<keyof TrainSettings> = new Set(['learningRate', 'decayEpochs', 'threads']);
+
+export function threadsOf(settings: TrainSettings): number {
+  return settings.threads ?? 1;
+}
 
 /** The settings the shipped models were trained with: MNIST's 60k training images, the 10k test images held out. */
 export function mnistSettings(model: ModelName): TrainSettings {
   const binary = SHIPPED_SPECS[model].maxPixelValue === 1;
+  const validated = VALIDATED_MODELS[model];
+  if (validated) {
+    return {
+      ...testHeldOutSettings(model, binary),
+      schedule: 'cosine', decayEpochs: validated.decayEpochs, keep: 'best', validationImages: MNIST_VALIDATION_IMAGES,
+      trainData: `MNIST train 60k less the ${MNIST_VALIDATION_IMAGES} held out${binary ? ', dynamically binarized each epoch (numpy rule, seed deriveSeed(seed, BINARIZE, epoch))' : ', raw 8-bit pixels'}`,
+      heldOutData: `${MNIST_VALIDATION_IMAGES} of MNIST train 60k held out by seed deriveSeed(seed, SPLIT)${binary ? ', binarized once (numpy rule, seed deriveSeed(seed, BINARIZE, 0))' : ', raw 8-bit pixels'}`,
+    };
+  }
+  return testHeldOutSettings(model, binary);
+}
+
+function testHeldOutSettings(model: ModelName, binary: boolean): TrainSettings {
   return {
     name: model,
     spec: SHIPPED_SPECS[model],

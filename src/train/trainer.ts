@@ -10,10 +10,12 @@ import { architectureOf, disposeBatch, trainableVariables } from '../model/archi
 import { defaultCoding } from '../models.js';
 import { type ScheduleState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type ImageSet, gatherImages, shuffledOrder, trainingPixelsForEpoch } from './dataset.js';
-import { meanNegativeElbo } from './evaluate.js';
+import { meanNegativeElbo, meanNegativeElboOn } from './evaluate.js';
 import { type EpochLogEntry, appendEpochLog, startEpochLog, truncateEpochLog } from './log.js';
 import { streamSeed } from './rng.js';
-import { PLATEAU_EPOCHS, STOP_EPOCHS, type TrainSettings, incompatibleSettings } from './settings.js';
+import { PLATEAU_EPOCHS, STOP_EPOCHS, type TrainSettings, cosineRate, incompatibleSettings, threadsOf } from './settings.js';
+import { TrainingWorkers } from './workers.js';
+import { sameSteps } from './chunks.js';
 
 export const TRAIN_LOG = 'train-log.jsonl';
 
@@ -68,6 +70,8 @@ export interface TrainingState {
   optimizer: tf.AdamOptimizer;
   epochsCompleted: number;
   schedule: ScheduleState;
+  /** The workers that share each step and evaluation, when the settings ask for more than one thread. */
+  workers?: TrainingWorkers;
 }
 
 /** Resumes from the checkpoint in `directory` if asked (it must exist and match), else initialises. */
@@ -84,9 +88,13 @@ export async function openTrainingState(settings: TrainSettings, directory: stri
   if (conflicts.length > 0) {
     throw new Error(`the checkpoint in ${directory} was trained with different ${conflicts.join(', ')}; pass the same options, or start over`);
   }
+  const [savedThreads, threads] = [threadsOf(checkpoint.state.settings), threadsOf(settings)];
+  if (!sameSteps(savedThreads, threads)) log(`the checkpoint was trained on ${savedThreads} thread${savedThreads > 1 ? 's' : ''}, this run uses ${threads}, whose steps round differently: from here on it is not the run it would have been`);
   const saved = checkpoint.state.schedule;
-  // A learning rate given on resume replaces the schedule's (the old runs' constant rate has no schedule state).
-  const learningRate = saved && settings.learningRate === checkpoint.state.settings.learningRate ? saved.learningRate : settings.learningRate;
+  // A learning rate given on resume replaces the schedule's (the old runs' constant rate has no
+  // schedule state); a cosine schedule's follows from the epoch, whatever its length now is.
+  const learningRate = settings.schedule === 'cosine' ? cosineRate(settings, checkpoint.state.epochsCompleted + 1)
+    : saved && settings.learningRate === checkpoint.state.settings.learningRate ? saved.learningRate : settings.learningRate;
   const schedule = { ...(saved ?? { bestEpoch: 0, bestNats: Infinity, staleEpochs: 0, seconds: 0 }), learningRate };
   const optimizer = tf.train.adam(learningRate);
   await optimizer.setWeights(checkpoint.optimizerWeights);
@@ -94,14 +102,27 @@ export async function openTrainingState(settings: TrainSettings, directory: stri
   return { vae: checkpoint.vae, optimizer, epochsCompleted: checkpoint.state.epochsCompleted, schedule };
 }
 
-/** One pass over `train` in minibatches: the mean training loss (nats per image), or undefined if aborted. */
-export function trainOneEpoch(state: TrainingState, settings: TrainSettings, train: ImageSet, epoch: number, log: (line: string) => void, signal?: AbortSignal): number | undefined {
+/** One step on this thread alone: Adam on the gradient of the batch's mean loss; the loss. */
+function stepHere(state: TrainingState, variables: tf.Variable[], batch: Float32Array, batchSize: number, noiseSeed: number): number {
   const { vae, optimizer } = state;
-  const { pixels: pixelsPerImage, latent } = vae.spec;
+  const architecture = architectureOf(vae.spec);
+  const inputs = architecture.batch(vae.spec, batch, batchSize);
+  const loss = tf.tidy(() => {
+    const noise = tf.randomNormal([batchSize, vae.spec.latent], 0, 1, 'float32', noiseSeed) as tf.Tensor2D;
+    const cost = optimizer.minimize(() => tf.mean(architecture.negativeElbo(vae, inputs, noise, true)) as tf.Scalar, true, variables)!;
+    return cost.dataSync()[0]!;
+  });
+  disposeBatch(inputs);
+  return loss;
+}
+
+/** One pass over `train` in minibatches: the mean training loss (nats per image), or undefined if aborted. */
+export async function trainOneEpoch(state: TrainingState, settings: TrainSettings, train: ImageSet, epoch: number, log: (line: string) => void, signal?: AbortSignal): Promise<number | undefined> {
+  const { vae, optimizer, workers } = state;
+  const pixelsPerImage = vae.spec.pixels;
   const pixels = trainingPixelsForEpoch(settings, train, epoch);
   const order = shuffledOrder(train.count, streamSeed(settings.seed, 'shuffle', epoch));
   const variables = trainableVariables(vae);
-  const architecture = architectureOf(vae.spec);
   const batchSize = Math.min(settings.batchSize, train.count);
   const steps = Math.floor(train.count / batchSize); // drop the ragged last batch
   let totalLoss = 0;
@@ -109,13 +130,8 @@ export function trainOneEpoch(state: TrainingState, settings: TrainSettings, tra
   for (let step = 0; step < steps; step++) {
     if (signal?.aborted) return undefined;
     const batch = gatherImages(pixels, pixelsPerImage, order, step * batchSize, batchSize);
-    const inputs = architecture.batch(vae.spec, batch, batchSize);
-    const loss = tf.tidy(() => {
-      const noise = tf.randomNormal([batchSize, latent], 0, 1, 'float32', streamSeed(settings.seed, 'noise', epoch, step)) as tf.Tensor2D;
-      const cost = optimizer.minimize(() => tf.mean(architecture.negativeElbo(vae, inputs, noise, true)) as tf.Scalar, true, variables)!;
-      return cost.dataSync()[0]!;
-    });
-    disposeBatch(inputs);
+    const noiseSeed = streamSeed(settings.seed, 'noise', epoch, step);
+    const loss = workers ? await workers.step(optimizer, batch, batchSize, noiseSeed) : stepHere(state, variables, batch, batchSize, noiseSeed);
     if (!Number.isFinite(loss)) throw new Error(`epoch ${epoch} step ${step}: loss is ${loss}; stopping before checkpointing`);
     totalLoss += loss;
     if ((step + 1) % 100 === 0) {
@@ -128,6 +144,7 @@ export function trainOneEpoch(state: TrainingState, settings: TrainSettings, tra
 
 /** The plateau rule after an epoch that did (improved) or did not improve the best held-out rate. */
 function nextSchedule(settings: TrainSettings, schedule: ScheduleState, epoch: number, nats: number): { schedule: ScheduleState; giveUp: boolean } {
+  if (settings.schedule === 'cosine') schedule = { ...schedule, learningRate: cosineRate(settings, epoch + 1) };
   if (nats < schedule.bestNats) return { schedule: { ...schedule, bestEpoch: epoch, bestNats: nats, staleEpochs: 0 }, giveUp: false };
   const stale = schedule.staleEpochs + 1;
   if (settings.schedule !== 'plateau') return { schedule: { ...schedule, staleEpochs: stale }, giveUp: false };
@@ -145,10 +162,24 @@ function secondsLeft(run: TrainingRun, started: number, epoch: number, epochSeco
 }
 
 export async function runTraining(run: TrainingRun): Promise<TrainResult> {
-  const { settings, train, heldOut, directory } = run;
+  const { settings } = run;
   const log = run.log ?? ((line: string) => console.log(line));
+  const state = await openTrainingState(settings, run.directory, run.resume, log);
+  const threads = threadsOf(settings);
+  if (threads > 1) {
+    log(`training on ${threads} threads (data-parallel)`);
+    state.workers = await TrainingWorkers.start(state.vae, threads, Math.max(settings.batchSize, settings.evalBatchSize));
+  }
+  try {
+    return await trainEpochs(run, state, log);
+  } finally {
+    state.workers?.close();
+  }
+}
+
+async function trainEpochs(run: TrainingRun, state: TrainingState, log: (line: string) => void): Promise<TrainResult> {
+  const { settings, train, heldOut, directory } = run;
   const logFile = path.join(directory, TRAIN_LOG);
-  const state = await openTrainingState(settings, directory, run.resume, log);
   if (run.resume) await truncateEpochLog(logFile, state.epochsCompleted);
   else await startEpochLog(logFile);
 
@@ -167,12 +198,15 @@ export async function runTraining(run: TrainingRun): Promise<TrainResult> {
     const started = performance.now();
     // Adam reads its learning rate at every step; tfjs only lets it be set at construction.
     (state.optimizer as unknown as { learningRate: number }).learningRate = state.schedule.learningRate;
-    const trainLossNats = trainOneEpoch(state, settings, train, epoch, log, run.signal);
+    const trainLossNats = await trainOneEpoch(state, settings, train, epoch, log, run.signal);
     if (trainLossNats === undefined) {
       stopped = 'aborted';
       break;
     }
-    const heldOutNats = meanNegativeElbo(state.vae, heldOut, settings.evalBatchSize, (batch) => streamSeed(settings.seed, 'evaluation', batch));
+    const evaluationSeed = (batch: number): number => streamSeed(settings.seed, 'evaluation', batch);
+    const heldOutNats = state.workers
+      ? await meanNegativeElboOn(state.workers, heldOut, settings.evalBatchSize, evaluationSeed)
+      : meanNegativeElbo(state.vae, heldOut, settings.evalBatchSize, evaluationSeed);
     const learningRate = state.schedule.learningRate;
     const { schedule, giveUp } = nextSchedule(settings, state.schedule, epoch, heldOutNats);
     const secondsSoFar = (): number => schedule.seconds + (performance.now() - started) / 1000;
@@ -201,6 +235,7 @@ export async function runTraining(run: TrainingRun): Promise<TrainResult> {
       heldOutNegElboBitsPerDim: natsToBitsPerDim(heldOutNats, pixels),
       seconds: lastEpochSeconds,
       learningRate,
+      threads: threadsOf(settings),
       finishedAt: new Date().toISOString(),
     };
     await appendEpochLog(logFile, entry);

@@ -7,13 +7,13 @@
 // (a dev server that pre-bundles dependencies does not serve it) leaves the coding to the calling
 // thread, with one warning: the bytes are the same either way.
 import { BbansError } from '../errors.js';
-import type { PixelArray } from '../pixels.js';
 import { nodeBuiltin } from '../node-builtins.js';
 import { type ResolvedModel, loadedModel } from '../models.js';
 import { givenWasmPaths } from '../model/backend.js';
 import type { HandedOver } from '../chain.js';
 import { type FrameCoder, type JobRunner, type RunningJob, batchingCoder, inlineRunner } from '../frame-coder.js';
 import type { Job, Reply } from './protocol.js';
+import { startNodeWorker } from './node-worker.js';
 import { type ModelTransfer, transferOf } from './transfer.js';
 
 /** The machine's cores: what `threads` is by default. */
@@ -39,19 +39,8 @@ class WorkerUnavailable extends Error {}
 let workersUnavailable = false;
 let warned = false;
 
-/** From the TypeScript sources (the tests, tsx), the worker loads tsx first and then the .ts entry. */
-function sourceWorker(Worker: typeof import('node:worker_threads').Worker): InstanceType<typeof Worker> {
-  // require.resolve finds tsx's CommonJS build of its API; the ES module build lies beside it.
-  const tsx = nodeBuiltin('node:module')!.createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  // Not new URL('./frame-worker.ts', import.meta.url): bundlers would try to bundle the .ts file.
-  const entry = import.meta.url.replace(/pool\.ts$/, 'frame-worker.ts');
-  const boot = `import(${JSON.stringify(nodeBuiltin('node:url')!.pathToFileURL(tsx).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true });
-}
-
 function spawnNode(events: Events): WorkerHandle {
-  const { Worker } = nodeBuiltin('node:worker_threads')!;
-  const worker = import.meta.url.endsWith('.ts') ? sourceWorker(Worker) : new Worker(new URL('./frame-worker.js', import.meta.url));
+  const worker = startNodeWorker(new URL('./frame-worker.js', import.meta.url));
   worker.on('message', (reply: Reply) => events.onReply(reply));
   worker.on('error', (error) => events.onDeath(error.message));
   worker.on('exit', (code) => events.onDeath(`it exited with code ${code}`));
