@@ -18,11 +18,9 @@ function sourceWorker(Worker: typeof import('node:worker_threads').Worker, entry
  * runs from the sources, and then the .ts file of the same name runs instead.
  */
 export function startNodeWorker(entry: URL): NodeWorker {
-  const early = started.get(entry.href)?.find((w) => !w.exited);
-  if (early) {
-    started.get(entry.href)!.splice(started.get(entry.href)!.indexOf(early), 1);
-    return early.worker;
-  }
+  const waiting = started.get(entry.href) ?? [];
+  const early = waiting.findIndex((w) => !w.exited);
+  if (early >= 0) return waiting.splice(early, 1)[0]!.worker;
   const { Worker } = requireNodeBuiltin('node:worker_threads');
   return import.meta.url.endsWith('.ts') ? sourceWorker(Worker, entry.href.replace(/\.js$/, '.ts')) : new Worker(entry);
 }
